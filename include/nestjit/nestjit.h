@@ -1,0 +1,145 @@
+// nestjit's public C++ API: load NESTML models, build a network, simulate, read results.
+// Names follow PyNEST where the concept exists there (Create, Connect, Simulate, GetStatus,
+// SetStatus, GetConnections, spike_recorder), so NEST users feel at home.
+//
+// Errors: install_*() never throws; it returns diagnostics. The other calls throw
+// nestjit::Error with a message that says what was wrong, and leave the kernel usable.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace nestjit {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DiagnosticInfo {
+  enum class Severity { Error, Warning, Note };
+  Severity severity = Severity::Error;
+  std::string code;  // stable, e.g. "E-SYNTAX", "E-TYPE-MISMATCH"
+  std::string file;
+  int line = 0, column = 0;
+  std::string message, hint;
+  std::string rendered;  // "file:line:col: error[CODE]: message" + source line + caret + hint
+};
+
+// Milliseconds spent in each stage of loading a file.
+struct LoadTimings {
+  double parse_ms = 0, check_ms = 0, ode_ms = 0, ir_ms = 0, jit_ms = 0;
+  double total_ms() const { return parse_ms + check_ms + ode_ms + ir_ms + jit_ms; }
+};
+
+struct InstallOptions {
+  // Synapse models: ports fed by the postsynaptic neuron (NESTML's post_ports; default: the
+  // ports whose name contains "post"), and the variables bound to the connection's weight and
+  // delay (NESTML's weight_variable / delay_variable).
+  std::vector<std::string> post_ports;
+  std::string weight_variable;
+  std::string delay_variable;
+  // Models to treat as synapses besides those whose name ends in "synapse".
+  std::vector<std::string> synapse_models;
+};
+
+struct InstallResult {
+  bool ok = false;
+  std::vector<std::string> models;  // names of the models now available
+  std::vector<DiagnosticInfo> diagnostics;
+  LoadTimings timings;
+  std::string report() const;  // all diagnostics, rendered
+};
+
+// Consecutive node ids, as returned by create().
+struct NodeCollection {
+  uint64_t first = 0;
+  size_t count = 0;
+  uint64_t operator[](size_t i) const { return first + i; }
+  size_t size() const { return count; }
+};
+
+using Value = std::variant<double, std::vector<double>, std::string>;
+using Params = std::map<std::string, Value>;
+
+enum class ConnRule { all_to_all, one_to_one };
+
+struct SynSpec {
+  std::string synapse_model = "static_synapse";
+  std::optional<double> weight;  // default 1 (or the synapse model's weight variable)
+  std::optional<double> delay;   // ms; default 1 ms
+  int receptor_type = 0;
+  std::map<std::string, double> params;  // initial values of synapse model variables
+};
+
+// Connections selected by get_connections(); reads and writes their variables.
+class Connections {
+ public:
+  size_t size() const { return refs_.size(); }
+  std::vector<double> get(const std::string& name) const;
+  void set(const std::string& name, double value);
+
+ private:
+  friend class Kernel;
+  struct Ref {
+    bool plastic;
+    size_t index;
+  };
+  std::vector<Ref> refs_;
+  class Kernel* kernel_ = nullptr;
+};
+
+struct SpikeEvents {
+  std::vector<uint64_t> senders;
+  std::vector<double> times;  // ms
+};
+
+struct KernelOptions {
+  double resolution_ms = 0.1;
+};
+
+class Kernel {
+ public:
+  explicit Kernel(KernelOptions options = {});
+  ~Kernel();
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // Parses, checks and compiles every model in a file (or in `source`). Installed models stay
+  // available across reset(). A model installed again under the same name replaces the old
+  // one for nodes created afterwards.
+  InstallResult install_file(const std::string& path, const InstallOptions& options = {});
+  InstallResult install_source(const std::string& name, const std::string& source,
+                               const InstallOptions& options = {});
+
+  NodeCollection create(const std::string& model, size_t n = 1, const Params& params = {});
+  void connect(const NodeCollection& pre, const NodeCollection& post,
+               ConnRule rule = ConnRule::all_to_all, const SynSpec& spec = {});
+  void simulate(double ms);
+
+  // ResetKernel: drops nodes, connections and time; keeps installed models and options.
+  void reset();
+
+  double time() const;  // ms simulated so far
+  double resolution() const;
+  std::map<std::string, double> get_status(uint64_t node) const;
+  void set_status(const NodeCollection& nodes, const Params& params);
+  Connections get_connections(const NodeCollection& source, const NodeCollection& target = {},
+                              const std::string& synapse_model = {});
+  SpikeEvents spike_events(uint64_t recorder) const;
+  // A model's default value of a parameter or state variable (GetDefaults).
+  double get_default(const std::string& model, const std::string& name) const;
+  std::vector<std::string> models() const;  // built-in and installed
+
+ private:
+  friend class Connections;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nestjit

@@ -1,0 +1,28 @@
+// Loads the models of one source file: parse, check, lower, compile.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nestjit/nestjit.h"
+#include "runtime/loaded_model.h"
+#include "support/diagnostic.h"
+
+namespace nestjit::api {
+
+struct LoadOptions {
+  std::vector<std::string> post_ports;
+  std::string weight_variable, delay_variable;
+  std::vector<std::string> synapse_models;
+};
+
+struct LoadOutcome {
+  bool ok = false;
+  std::vector<std::shared_ptr<runtime::LoadedModel>> models;
+  DiagnosticList diagnostics;
+  LoadTimings timings;
+};
+
+LoadOutcome load_models(const SourceFilePtr& file, const LoadOptions& options);
+
+}  // namespace nestjit::api

@@ -1,0 +1,30 @@
+// nir::Model -> LLVM IR. Only codegen/ and jit/ see LLVM headers.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nir/model.h"
+
+namespace llvm {
+class LLVMContext;
+class Module;
+}  // namespace llvm
+
+namespace nestjit::codegen {
+
+// Names of the generated functions, looked up by the JIT after compilation.
+struct FunctionNames {
+  std::string init_parameters, compute_internals, init_state, update, step, on_condition;
+  std::string conv_begin, conv_end, conv_advance, conv_increment;
+  std::vector<std::string> on_receive;  // parallel to nir::Model::on_receive
+  std::vector<std::string> rhs;         // parallel to nir::Model::ode_systems
+};
+
+// Every symbol gets `prefix` so several models (and versions of one) share one JIT.
+// Returns nullptr and sets `error` if the module fails verification (a codegen bug).
+std::unique_ptr<llvm::Module> generate(const nir::Model& model, llvm::LLVMContext& ctx,
+                                       const std::string& prefix, FunctionNames& names,
+                                       std::string& error);
+
+}  // namespace nestjit::codegen

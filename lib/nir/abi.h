@@ -1,0 +1,29 @@
+// The binary interface between JIT-compiled model code and the runtime. Plain C layout:
+// codegen/ emits loads from these offsets, runtime/ fills the struct. Changing it means
+// changing both, so the layout is checked with static_asserts in codegen.
+#pragma once
+#include <cstdint>
+
+namespace nestjit {
+
+struct NjContext {
+  double* slots;       // the instance's variables (nir::Model::slots)
+  double t;            // value of `t` for the block being run
+  double timestep;     // timestep(): h in neurons, the interval in synapses
+  double resolution;   // resolution()
+  void* host;          // the runtime object that runs this instance
+  const void* model;   // the runtime's description of the model (ODE systems, ...)
+  int64_t instance;    // index of the instance within its pool / connection id
+};
+
+// Functions the runtime provides to compiled code (registered by name with the JIT).
+extern "C" {
+void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t nargs);
+int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system);
+double nestjit_rt_random_normal(NjContext* ctx, double mean, double sd);
+double nestjit_rt_random_uniform(NjContext* ctx, double offset, double scale);
+double nestjit_rt_random_poisson(NjContext* ctx, double rate);
+double nestjit_rt_steps(NjContext* ctx, double ms);
+}
+
+}  // namespace nestjit

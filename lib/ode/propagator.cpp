@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ode/propagator.h"
+
+#include <Eigen/Dense>
+#include <stdexcept>
+#include <unsupported/Eigen/MatrixFunctions>
+
+namespace nestjit::ode {
+
+Propagator compute_propagator(size_t n, const std::vector<double>& A_rowmajor,
+                              const std::vector<double>& b, double h) {
+  if (A_rowmajor.size() != n * n || b.size() != n)
+    throw std::invalid_argument("compute_propagator: A must be n*n and b must be n");
+  const Eigen::Index m = static_cast<Eigen::Index>(n) + 1;
+  // exp([[A h, b h], [0, 0]]) = [[exp(A h), int_0^h exp(A s) ds b], [0, 1]].
+  Eigen::MatrixXd M = Eigen::MatrixXd::Zero(m, m);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n; ++j) M(i, j) = A_rowmajor[i * n + j] * h;
+    M(i, n) = b[i] * h;
+  }
+  const Eigen::MatrixXd E = M.exp();
+
+  Propagator out;
+  out.n = n;
+  out.P.resize(n * n);
+  out.q.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n; ++j) out.P[i * n + j] = E(i, j);
+    out.q[i] = E(i, n);
+  }
+  return out;
+}
+
+}  // namespace nestjit::ode

@@ -1,0 +1,161 @@
+// A neuron instance running compiled NESTML code, step by step in NEST's order.
+#include <cmath>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "runtime/network.h"
+#include "runtime/node.h"
+
+namespace nestjit::runtime {
+
+void set_current_rng(std::mt19937_64* r);
+
+void Node::set_status(const std::string& key, double) {
+  throw std::invalid_argument(fmt::format("{} has no settable property '{}'", model_name(), key));
+}
+
+JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution)
+    : model_(std::move(model)) {
+  const nir::Model& ir = *model_->ir;
+  slots_.assign(ir.slots.size(), 0.0);
+  ctx_.slots = slots_.data();
+  ctx_.t = 0.0;
+  ctx_.timestep = resolution;
+  ctx_.resolution = resolution;
+  ctx_.host = static_cast<CodeHost*>(this);
+  ctx_.model = model_.get();
+  // Construction as NEST does it: parameter defaults, internals, then state initial values
+  // (which may use both). The adaptive integration step starts at h.
+  model_->code->init_parameters(&ctx_);
+  model_->code->compute_internals(&ctx_);
+  model_->code->init_state(&ctx_);
+  for (const auto& sys : ir.ode_systems) slots_[sys.step_slot] = resolution;
+
+  // Receptors: pair each excitatory port with the next inhibitory one.
+  std::vector<bool> used(ir.spike_ports.size(), false);
+  for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
+    if (used[p]) continue;
+    Receptor r;
+    used[p] = true;
+    const auto& port = ir.spike_ports[p];
+    if (port.excitatory && !port.inhibitory) {
+      r.excitatory = int(p);
+      for (size_t q = p + 1; q < ir.spike_ports.size(); ++q)
+        if (!used[q] && ir.spike_ports[q].inhibitory && !ir.spike_ports[q].excitatory) {
+          r.inhibitory = int(q);
+          used[q] = true;
+          break;
+        }
+    } else if (port.inhibitory && !port.excitatory) {
+      r.inhibitory = int(p);
+      for (size_t q = p + 1; q < ir.spike_ports.size(); ++q)
+        if (!used[q] && ir.spike_ports[q].excitatory && !ir.spike_ports[q].inhibitory) {
+          r.excitatory = int(q);
+          used[q] = true;
+          break;
+        }
+    } else {
+      r.excitatory = int(p);
+    }
+    receptors_.push_back(r);
+  }
+  spike_sums_.resize(ir.spike_ports.size());
+  spike_flags_.resize(ir.spike_ports.size());
+  currents_.resize(ir.continuous_ports.size());
+}
+
+void JitNeuron::prepare(Network& net) {
+  net_ = &net;
+  size_t horizon = static_cast<size_t>(net.buffer_horizon());
+  for (auto& r : spike_sums_) r.resize(horizon);
+  for (auto& r : spike_flags_) r.resize(horizon);
+  for (auto& r : currents_) r.resize(horizon);
+}
+
+void JitNeuron::receive_spike(int64_t step, double weight, int receptor, long multiplicity,
+                              NodeId, int64_t) {
+  // With a single receptor NEST numbers it 0; with several they count from 1.
+  int index = receptors_.size() == 1 ? receptor : receptor - 1;
+  if (index < 0 || index >= int(receptors_.size()))
+    throw std::invalid_argument(fmt::format("{} has no receptor {}", describe(), receptor));
+  const Receptor& r = receptors_[index];
+  int port = r.excitatory;
+  double w = weight;
+  if (weight < 0 && r.inhibitory >= 0) {
+    port = r.inhibitory;
+    w = -weight;
+  } else if (port < 0) {
+    port = r.inhibitory;
+  }
+  spike_sums_[port].add(step, w * double(multiplicity));
+  spike_flags_[port].add(step, 1.0);
+}
+
+void JitNeuron::receive_current(int64_t step, double value, int receptor) {
+  if (receptor < 0 || receptor >= int(currents_.size()))
+    throw std::invalid_argument(
+        fmt::format("{} has no continuous input port {}", describe(), receptor));
+  currents_[receptor].add(step, value);
+}
+
+void JitNeuron::update(Network& net, int64_t from, int64_t to) {
+  const nir::Model& ir = *model_->ir;
+  const double h = net.resolution();
+  set_current_rng(&net.rng());
+  for (int64_t k = from + 1; k <= to; ++k) {
+    current_step_ = k;
+    // Phase 1: this step's spike input, read and cleared.
+    for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
+      slots_[ir.spike_ports[p].sum_slot] = spike_sums_[p].take(k);
+      slots_[ir.spike_ports[p].received_slot] = spike_flags_[p].take(k);
+    }
+    ctx_.t = double(k) * h;
+    ctx_.timestep = h;
+    // Phases 3-9 are compiled into one function.
+    model_->code->step(&ctx_);
+    // Phase 10: continuous input delivered for this step is used from the next step on.
+    for (size_t c = 0; c < ir.continuous_ports.size(); ++c)
+      slots_[ir.continuous_ports[c].slot] = currents_[c].take(k);
+  }
+}
+
+void JitNeuron::on_emit(double, double, int) {
+  // Neurons ignore emit_spike's arguments (SEMANTICS.md 2); the spike is stamped t_k.
+  net_->emit(id, current_step_);
+  archive_.push_back(double(current_step_) * net_->resolution());
+}
+
+void JitNeuron::on_failure(const std::string& message) { net_->fail(message); }
+
+std::string JitNeuron::describe() const {
+  return fmt::format("{} #{} at t = {} ms", model_->name(), id,
+                     net_ ? double(current_step_) * net_->resolution() : 0.0);
+}
+
+std::map<std::string, double> JitNeuron::get_status() const {
+  std::map<std::string, double> out;
+  for (size_t i = 0; i < model_->ir->slots.size(); ++i) {
+    const auto& s = model_->ir->slots[i];
+    switch (s.role) {
+      case nir::SlotRole::Parameter:
+      case nir::SlotRole::State:
+      case nir::SlotRole::Internal:
+      case nir::SlotRole::Convolution: out[s.name] = slots_[i]; break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+void JitNeuron::set_status(const std::string& key, double value) {
+  int i = model_->slot(key);
+  if (i < 0 || (model_->ir->slots[i].role != nir::SlotRole::Parameter &&
+                model_->ir->slots[i].role != nir::SlotRole::State))
+    throw std::invalid_argument(
+        fmt::format("model '{}' has no parameter or state variable '{}'", model_->name(), key));
+  slots_[i] = value;
+  // Internals follow parameters; state initial expressions are not re-evaluated (NEST).
+  if (model_->ir->slots[i].role == nir::SlotRole::Parameter) model_->code->compute_internals(&ctx_);
+}
+
+}  // namespace nestjit::runtime

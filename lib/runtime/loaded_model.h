@@ -1,0 +1,42 @@
+// A model ready to run: its IR (for names and layout) and its compiled code.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jit/jit.h"
+#include "nir/model.h"
+#include "ode/rkf45.h"
+
+namespace nestjit::runtime {
+
+struct LoadedModel {
+  std::shared_ptr<const nir::Model> ir;
+  std::shared_ptr<jit::ModelCode> code;
+  std::string source_path;
+  // Scratch integrators, one per ODE system (instances are updated one at a time).
+  mutable std::vector<ode::Rkf45> integrators;
+  // Handler index per spike port (-1 when the port has no onReceive).
+  std::vector<int> handler_of_port;
+
+  LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<jit::ModelCode> c);
+
+  int slot(const std::string& name) const { return ir->find_slot(name); }
+  const std::string& name() const { return ir->name; }
+};
+
+// What compiled code calls back into while it runs (through NjContext::host).
+class CodeHost {
+ public:
+  virtual ~CodeHost() = default;
+  virtual void on_emit(double weight, double delay_ms, int nargs) = 0;
+  // A numeric failure inside compiled code (integration error, non-finite state).
+  virtual void on_failure(const std::string& message) = 0;
+  // Describes the instance for messages: "izhikevich_neuron #3 at t = 12.3 ms".
+  virtual std::string describe() const = 0;
+};
+
+// Symbols compiled code may call (the nestjit_rt_* functions of nir/abi.h).
+const jit::SymbolList& runtime_symbols();
+
+}  // namespace nestjit::runtime

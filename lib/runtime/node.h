@@ -1,0 +1,125 @@
+// Nodes of a network: JIT-compiled neurons and the built-in devices. A node is updated one
+// min-delay slice at a time; spikes it emits are collected by the Network and delivered at
+// the end of the slice (SEMANTICS.md 2.2).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nir/abi.h"
+#include "runtime/loaded_model.h"
+#include "runtime/ring_buffer.h"
+
+namespace nestjit::runtime {
+
+class Network;
+
+using NodeId = uint64_t;  // 1-based, as NEST numbers nodes
+
+class Node {
+ public:
+  virtual ~Node() = default;
+  NodeId id = 0;
+  virtual std::string model_name() const = 0;
+  // Computes steps from+1 .. to (step k ends at time k*h).
+  virtual void update(Network& net, int64_t from, int64_t to) = 0;
+  // A spike that arrives in step `step` (its value is applied in that step).
+  virtual void receive_spike(int64_t step, double weight, int receptor, long multiplicity,
+                             NodeId sender, int64_t stamp) {}
+  virtual void receive_current(int64_t step, double value, int receptor) {}
+  virtual void prepare(Network& net) {}  // before the first slice of a Simulate
+  // Status as (name, value) pairs in internal units.
+  virtual std::map<std::string, double> get_status() const { return {}; }
+  virtual void set_status(const std::string& key, double value);
+  // Spike times (ms) this node emitted, kept when plastic synapses read them.
+  virtual const std::vector<double>* spike_archive() const { return nullptr; }
+};
+
+// A neuron whose dynamics are a loaded NESTML model.
+class JitNeuron : public Node, public CodeHost {
+ public:
+  JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution);
+  std::string model_name() const override { return model_->name(); }
+  void update(Network& net, int64_t from, int64_t to) override;
+  void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
+                     int64_t stamp) override;
+  void receive_current(int64_t step, double value, int receptor) override;
+  void prepare(Network& net) override;
+  std::map<std::string, double> get_status() const override;
+  void set_status(const std::string& key, double value) override;
+  const std::vector<double>* spike_archive() const override { return &archive_; }
+
+  const LoadedModel& model() const { return *model_; }
+  double slot(int i) const { return slots_[i]; }
+  void on_emit(double weight, double delay_ms, int nargs) override;
+  void on_failure(const std::string& message) override;
+  std::string describe() const override;
+
+ private:
+  // NEST's receptor numbering (SEMANTICS.md 2.4): one rport per port, an excitatory and an
+  // inhibitory port sharing one; receptors count from 1 when there is more than one rport.
+  struct Receptor {
+    int excitatory = -1;  // spike port taking w >= 0 (or all weights when alone)
+    int inhibitory = -1;  // spike port taking |w| for w < 0
+  };
+  std::vector<Receptor> receptors_;
+
+  std::shared_ptr<const LoadedModel> model_;
+  std::vector<double> slots_;
+  std::vector<RingBuffer> spike_sums_, spike_flags_, currents_;
+  std::vector<double> archive_;
+  NjContext ctx_{};
+  Network* net_ = nullptr;
+  int64_t current_step_ = 0;
+};
+
+class SpikeGenerator : public Node {
+ public:
+  std::string model_name() const override { return "spike_generator"; }
+  void update(Network& net, int64_t from, int64_t to) override;
+  void set_spike_times(const std::vector<double>& times_ms, double resolution);
+  void prepare(Network& net) override;
+
+ private:
+  std::vector<int64_t> steps_;
+  size_t next_ = 0;
+};
+
+class ParrotNeuron : public Node {
+ public:
+  std::string model_name() const override { return "parrot_neuron"; }
+  void update(Network& net, int64_t from, int64_t to) override;
+  void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
+                     int64_t stamp) override;
+  void prepare(Network& net) override;
+  const std::vector<double>* spike_archive() const override { return &archive_; }
+
+ private:
+  RingBuffer counts_;
+  std::vector<double> archive_;
+};
+
+// A step current into a continuous input port (NEST's dc_generator).
+class DcGenerator : public Node {
+ public:
+  std::string model_name() const override { return "dc_generator"; }
+  void update(Network& net, int64_t from, int64_t to) override;
+  void set_status(const std::string& key, double value) override;
+  std::map<std::string, double> get_status() const override;
+  double amplitude = 0.0, start = 0.0, stop = 1e300;
+};
+
+class SpikeRecorder : public Node {
+ public:
+  std::string model_name() const override { return "spike_recorder"; }
+  void update(Network&, int64_t, int64_t) override {}
+  void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
+                     int64_t stamp) override;
+  std::vector<NodeId> senders;
+  std::vector<double> times;
+  double resolution = 0.1;
+};
+
+}  // namespace nestjit::runtime

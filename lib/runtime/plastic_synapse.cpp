@@ -1,0 +1,195 @@
+// The event-driven synapse (SEMANTICS.md 5.2). On a presynaptic spike at t_pre with
+// dendritic delay d: replay the postsynaptic spikes in (t_last - d, t_pre - d] (integrate
+// to t_post + d, run onReceive(post) with t = t_post), integrate to t_pre, run
+// onReceive(pre) (which emits), increment the presynaptic convolutions, t_last = t_pre.
+#include "runtime/plastic_synapse.h"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "runtime/network.h"
+
+namespace nestjit::runtime {
+
+PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, uint64_t src,
+                                     uint64_t tgt, double resolution)
+    : source(src), target(tgt), model_(std::move(model)), h_(resolution) {
+  const nir::Model& ir = *model_->ir;
+  slots_.assign(ir.slots.size(), 0.0);
+  ctx_.slots = slots_.data();
+  ctx_.timestep = resolution;
+  ctx_.resolution = resolution;
+  ctx_.host = static_cast<CodeHost*>(this);
+  ctx_.model = model_.get();
+  model_->code->init_parameters(&ctx_);
+  model_->code->compute_internals(&ctx_);
+  model_->code->init_state(&ctx_);
+  for (const auto& sys : ir.ode_systems) slots_[sys.step_slot] = resolution;
+  for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
+    if (ir.spike_ports[p].is_post)
+      post_ports_.push_back(int(p));
+    else if (pre_port_ < 0)
+      pre_port_ = int(p);
+  }
+  if (pre_port_ < 0)
+    throw std::invalid_argument(
+        fmt::format("synapse model '{}' has no presynaptic spike input port", ir.name));
+}
+
+void PlasticConnection::set_delay(double ms, int64_t steps) {
+  delay_steps = steps;
+  if (model_->ir->delay_slot >= 0) slots_[model_->ir->delay_slot] = ms;
+}
+
+void PlasticConnection::set_weight(double w) {
+  if (model_->ir->weight_slot < 0)
+    throw std::invalid_argument(fmt::format(
+        "synapse model '{}' has no weight variable; name one with the weight_variable option",
+        model_->name()));
+  slots_[model_->ir->weight_slot] = w;
+}
+
+void PlasticConnection::set(const std::string& name, double value) {
+  int i = model_->slot(name);
+  if (i < 0 || (model_->ir->slots[i].role != nir::SlotRole::Parameter &&
+                model_->ir->slots[i].role != nir::SlotRole::State))
+    throw std::invalid_argument(
+        fmt::format("synapse model '{}' has no parameter or state variable '{}'", model_->name(), name));
+  slots_[i] = value;
+  if (model_->ir->slots[i].role == nir::SlotRole::Parameter) model_->code->compute_internals(&ctx_);
+}
+
+double PlasticConnection::get(const std::string& name) const {
+  if (name == "weight" && model_->ir->weight_slot >= 0) return slots_[model_->ir->weight_slot];
+  if (name == "delay") return double(delay_steps) * h_;
+  int i = model_->slot(name);
+  if (i < 0)
+    throw std::invalid_argument(
+        fmt::format("synapse model '{}' has no variable '{}'", model_->name(), name));
+  return slots_[i];
+}
+
+std::map<std::string, double> PlasticConnection::get_status() const {
+  std::map<std::string, double> out;
+  for (size_t i = 0; i < model_->ir->slots.size(); ++i) {
+    const auto& s = model_->ir->slots[i];
+    if (s.role == nir::SlotRole::Parameter || s.role == nir::SlotRole::State ||
+        s.role == nir::SlotRole::Convolution)
+      out[s.name] = slots_[i];
+  }
+  out["delay"] = double(delay_steps) * h_;
+  if (model_->ir->weight_slot >= 0) out["weight"] = slots_[model_->ir->weight_slot];
+  return out;
+}
+
+std::string PlasticConnection::describe() const {
+  return fmt::format("synapse {} ({} -> {}) at t = {} ms", model_->name(), source, target,
+                     ctx_.t);
+}
+
+void PlasticConnection::run_update(double t_from, double interval) {
+  if (interval < 1e-12) return;  // nothing to integrate (NEST skips it too)
+  ctx_.t = t_from;
+  ctx_.timestep = interval;
+  model_->code->update(&ctx_);
+}
+
+void PlasticConnection::run_handler(int port, double t) {
+  int h = model_->handler_of_port[port];
+  if (h < 0) return;
+  ctx_.t = t;
+  // Inside a handler the port's value is one spike of weight 1 (NEST synapses receive no
+  // weight on their own ports).
+  const auto& p = model_->ir->spike_ports[port];
+  slots_[p.sum_slot] = 1.0;
+  slots_[p.received_slot] = 1.0;
+  model_->code->on_receive[h](&ctx_);
+  slots_[p.sum_slot] = 0.0;
+  slots_[p.received_slot] = 0.0;
+}
+
+// Convolutions over postsynaptic ports are kept by the neuron's spike archive: the value at
+// time t sums the spikes strictly before t (a spike at exactly t is not yet counted, as
+// NEST's moved traces read "just before" a coincident post spike).
+void PlasticConnection::set_post_traces(const std::vector<double>& archive, double t) {
+  const int64_t t_steps = std::llround(t / h_);
+  for (const auto& c : model_->ir->convolutions) {
+    if (!c.from_post_archive) continue;
+    const double rate = slots_[c.rate_slot];
+    const double inc = slots_[c.increment_slot];
+    double v = 0.0;
+    for (double ts : archive) {
+      if (std::llround(ts / h_) >= t_steps) break;
+      v += inc * std::exp(rate * (t - ts));
+    }
+    slots_[c.slot] = v;
+  }
+}
+
+void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
+  emitted_.push_back({nargs >= 1 ? weight : 1.0, delay_ms, nargs});
+}
+
+void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
+  static const std::vector<double> no_archive;
+  const std::vector<double>* archive_ptr = target_node.spike_archive();
+  const std::vector<double>& archive = archive_ptr ? *archive_ptr : no_archive;
+  const double t_pre = double(stamp) * h_;
+  const int64_t d = delay_steps;
+  const double d_ms = double(d) * h_;
+  const auto& ir = *model_->ir;
+
+  // Coincidence rule: the post handler runs first unless both handlers have priorities and
+  // pre's is lower (NESTML's implemented behaviour, SEMANTICS.md 5.2).
+  int pre_h = model_->handler_of_port[pre_port_];
+  bool pre_before_post = false;
+  for (int pp : post_ports_) {
+    int post_h = model_->handler_of_port[pp];
+    if (pre_h >= 0 && post_h >= 0 && ir.on_receive[pre_h].has_priority &&
+        ir.on_receive[post_h].has_priority &&
+        ir.on_receive[pre_h].priority < ir.on_receive[post_h].priority)
+      pre_before_post = true;
+  }
+
+  std::vector<double> coincident;
+  for (size_t i = 0; i < archive.size(); ++i) {
+    int64_t ts = std::llround(archive[i] / h_);
+    if (ts <= t_last_step_ - d) continue;
+    if (ts > stamp - d) break;
+    if (pre_before_post && ts == stamp - d) {
+      coincident.push_back(archive[i]);
+      continue;
+    }
+    const double t_post = archive[i];
+    run_update(t_last_, t_post + d_ms - t_last_);
+    set_post_traces(archive, t_post);
+    for (int pp : post_ports_) run_handler(pp, t_post);
+    t_last_ = t_post + d_ms;
+    t_last_step_ = ts + d;
+  }
+
+  run_update(t_last_, t_pre - t_last_);
+  set_post_traces(archive, t_pre - d_ms);
+  emitted_.clear();
+  run_handler(pre_port_, t_pre);
+  model_->code->conv_increment(&ctx_, pre_port_, 1.0);
+  for (double t_post : coincident) {
+    set_post_traces(archive, t_post);
+    for (int pp : post_ports_) run_handler(pp, t_pre);
+  }
+  t_last_ = t_pre;
+  t_last_step_ = stamp;
+
+  for (const Emitted& e : emitted_) {
+    // emit_spike(w, d) of the seed dialect gives the delay; otherwise the connection's.
+    int64_t delay = e.nargs >= 2 ? net.delay_steps(e.delay_ms) : d;
+    net.deliver(target, stamp, delay, e.weight, receptor, 1, source);
+  }
+  if (!failure_.empty()) {
+    net.fail(failure_);
+    failure_.clear();
+  }
+}
+
+}  // namespace nestjit::runtime

@@ -1,0 +1,101 @@
+// The functions compiled model code calls (declared in nir/abi.h).
+#include <cmath>
+#include <fmt/format.h>
+#include <random>
+
+#include "nir/abi.h"
+#include "runtime/loaded_model.h"
+#include "runtime/network.h"
+
+namespace nestjit {
+
+namespace {
+runtime::CodeHost* host_of(NjContext* ctx) { return static_cast<runtime::CodeHost*>(ctx->host); }
+const runtime::LoadedModel* model_of(NjContext* ctx) {
+  return static_cast<const runtime::LoadedModel*>(ctx->model);
+}
+// Random numbers come from the network the instance belongs to; set while it runs.
+thread_local std::mt19937_64* current_rng = nullptr;
+std::mt19937_64& rng() {
+  static thread_local std::mt19937_64 fallback{12345};
+  return current_rng ? *current_rng : fallback;
+}
+}  // namespace
+
+namespace runtime {
+void set_current_rng(std::mt19937_64* r) { current_rng = r; }
+}  // namespace runtime
+
+extern "C" {
+
+void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t nargs) {
+  host_of(ctx)->on_emit(weight, delay, nargs);
+}
+
+int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
+  const runtime::LoadedModel* m = model_of(ctx);
+  const nir::OdeSystem& sys = m->ir->ode_systems[system];
+  ode::Rkf45& rk = m->integrators[system];
+  double y[64];
+  std::vector<double> big;
+  double* yp = y;
+  if (sys.state_slots.size() > 64) {
+    big.resize(sys.state_slots.size());
+    yp = big.data();
+  }
+  for (size_t i = 0; i < sys.state_slots.size(); ++i) yp[i] = ctx->slots[sys.state_slots[i]];
+  double& step = ctx->slots[sys.step_slot];
+  int status = rk.integrate(reinterpret_cast<ode::RhsFn>(m->code->rhs[system]), ctx,
+                            ctx->timestep, yp, step);
+  for (size_t i = 0; i < sys.state_slots.size(); ++i) ctx->slots[sys.state_slots[i]] = yp[i];
+  if (status != 0) {
+    std::string which;
+    for (size_t i = 0; i < sys.state_slots.size(); ++i)
+      if (!std::isfinite(yp[i])) {
+        which = m->ir->slots[sys.state_slots[i]].name;
+        break;
+      }
+    host_of(ctx)->on_failure(fmt::format(
+        "numeric integration failed in {} (status {}){}", host_of(ctx)->describe(), status,
+        which.empty() ? std::string() : fmt::format(": variable '{}' is not finite", which)));
+  }
+  return status;
+}
+
+double nestjit_rt_random_normal(NjContext*, double mean, double sd) {
+  return mean + sd * std::normal_distribution<double>(0.0, 1.0)(rng());
+}
+
+double nestjit_rt_random_uniform(NjContext*, double offset, double scale) {
+  return offset + scale * std::uniform_real_distribution<double>(0.0, 1.0)(rng());
+}
+
+double nestjit_rt_random_poisson(NjContext*, double rate) {
+  return static_cast<double>(std::poisson_distribution<long>(rate)(rng()));
+}
+
+double nestjit_rt_steps(NjContext* ctx, double ms) {
+  // NEST: round to the nearest tic (1e-3 ms by default), then up to whole steps.
+  double tics = std::floor(ms * 1000.0 + 0.5);
+  double tics_per_step = std::floor(ctx->resolution * 1000.0 + 0.5);
+  return std::ceil(tics / tics_per_step);
+}
+
+}  // extern "C"
+
+namespace runtime {
+
+const jit::SymbolList& runtime_symbols() {
+  static const jit::SymbolList list = {
+      {"nestjit_rt_emit_spike", reinterpret_cast<void*>(&nestjit_rt_emit_spike)},
+      {"nestjit_rt_integrate", reinterpret_cast<void*>(&nestjit_rt_integrate)},
+      {"nestjit_rt_random_normal", reinterpret_cast<void*>(&nestjit_rt_random_normal)},
+      {"nestjit_rt_random_uniform", reinterpret_cast<void*>(&nestjit_rt_random_uniform)},
+      {"nestjit_rt_random_poisson", reinterpret_cast<void*>(&nestjit_rt_random_poisson)},
+      {"nestjit_rt_steps", reinterpret_cast<void*>(&nestjit_rt_steps)},
+  };
+  return list;
+}
+
+}  // namespace runtime
+}  // namespace nestjit

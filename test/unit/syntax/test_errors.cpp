@@ -1,0 +1,168 @@
+// Syntax errors: E-SYNTAX diagnostics with the right position, a message naming the
+// offending token and what was expected, and a hint for the common mistakes. Also checks
+// that no input (garbage, binary, empty, absurdly nested) crashes the parser.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include <random>
+#include <set>
+
+#include "ast_print.h"
+#include "syntax/parser.h"
+
+using namespace nestjit;
+using nestjit::test::parse_text;
+
+namespace {
+
+struct Result {
+  bool ok;
+  DiagnosticList diags;
+};
+
+Result parse(const std::string& text) {
+  Result r;
+  r.ok = parse_text(text, r.diags).has_value();
+  return r;
+}
+
+// "line:col: message" of the first diagnostic.
+std::string first(const Result& r) {
+  if (r.diags.empty()) return "<no diagnostic>";
+  const Diagnostic& d = r.diags.items()[0];
+  return fmt::format("{}:{}: {}", d.span.line, d.span.column, d.message);
+}
+
+}  // namespace
+
+TEST_CASE("errors: missing ':' after a block header") {
+  Result r = parse("model m:\n    state\n        x real = 1\n");
+  CHECK_FALSE(r.ok);
+  REQUIRE(r.diags.error_count() >= 1);
+  CHECK(r.diags.items()[0].code == "E-SYNTAX");
+  CHECK(first(r) == "2:10: expected ':' before end of line");
+  CHECK(r.diags.items()[0].hint.find("end with ':'") != std::string::npos);
+
+  // After a comment, the position is still right after the header.
+  Result c = parse("model m:\n    update:\n        if x > 0   # test\n            y = 1\n");
+  CHECK(first(c) == "3:17: expected ':' before end of line");
+
+  // The rendered form is file:line:col: error[E-SYNTAX]: ... with a caret line.
+  const std::string text = render(r.diags.items()[0]);
+  CHECK(text.rfind("test.nestml:2:10: error[E-SYNTAX]: expected ':' before end of line\n", 0) == 0);
+  CHECK(text.find("    state\n           ^\n") != std::string::npos);
+}
+
+TEST_CASE("errors: bad indentation") {
+  Result r = parse("model m:\n    state:\n        x real = 1\n      y real = 2\n");
+  CHECK_FALSE(r.ok);
+  CHECK(first(r) == "4:7: unindent does not match any outer indentation level");
+
+  Result deeper = parse("model m:\n    state:\n        x real = 1\n            y real = 2\n");
+  CHECK(first(deeper) == "4:13: unexpected indentation");
+  CHECK_FALSE(deeper.diags.items()[0].hint.empty());
+
+  Result missing = parse("model m:\n    update:\n    x = 1\n");
+  CHECK(first(missing) == "3:5: expected an indented block, found name 'x'");
+
+  Result first_line = parse("  model m:\n    update:\n        x = 1\n");
+  CHECK(first(first_line) == "1:3: unexpected indentation");
+}
+
+TEST_CASE("errors: unterminated parenthesis") {
+  Result r = parse("model m:\n    update:\n        x = (a + b\n        y = 1\n");
+  CHECK_FALSE(r.ok);
+  CHECK(first(r) == "3:19: unclosed '(': expected ')' before end of line");
+  CHECK(r.diags.items()[0].hint.find("same line") != std::string::npos);
+
+  Result call = parse("model m:\n    update:\n        f(a,\n          b)\n");
+  CHECK(first(call) == "3:12: unexpected ',' at the end of the line");
+}
+
+TEST_CASE("errors: unexpected tokens name the token and what was expected") {
+  Result r = parse("model m:\n    update:\n        x = 1 ! 2\n");
+  CHECK(first(r) == "3:15: unexpected character '!'");
+  CHECK(r.diags.items()[0].hint.find("'not'") != std::string::npos);
+
+  Result kw = parse("model m:\n    state:\n        if real = 1\n");
+  CHECK(first(kw).rfind("3:9: unexpected keyword 'if'; expected ", 0) == 0);
+
+  Result eq = parse("model m:\n    update:\n        x = \n");
+  CHECK(first(eq) == "3:12: unexpected end of line; expected an expression");
+
+  Result blk = parse("model m:\n    foo:\n        x = 1\n");
+  CHECK(first(blk).rfind("2:5: unexpected name 'foo'; expected ", 0) == 0);
+  CHECK(first(blk).find("'state'") != std::string::npos);
+
+  Result str = parse("model m:\n    update:\n        print(\"abc)\n");
+  CHECK(first(str) == "3:15: unexpected character '\"'");
+
+  // Parse-level rejection of the main dialect: continuous output takes no attributes.
+  Result out = parse("model m:\n    output:\n        continuous(foo real)\n");
+  CHECK(first(out).rfind("3:19: unexpected '('", 0) == 0);
+
+  Result none = parse("# only a comment\n");
+  CHECK(first(none) == "1:1: no model definition found");
+}
+
+TEST_CASE("errors: one error per line, and a cap on the total") {
+  std::string text = "model m:\n    update:\n";
+  for (int i = 0; i < 50; ++i) text += "        x = = 1 = = 2\n";
+  Result r = parse(text);
+  CHECK_FALSE(r.ok);
+  CHECK(r.diags.error_count() <= 20);
+  std::set<int> lines;
+  for (const auto& d : r.diags.items()) CHECK(lines.insert(d.span.line).second);
+}
+
+TEST_CASE("errors: garbage, binary, empty and absurdly nested input never crash") {
+  CHECK_FALSE(parse("").ok);
+  CHECK_FALSE(parse("\n\n   \n").ok);
+  CHECK_FALSE(parse("model").ok);
+  CHECK_FALSE(parse("model m:").ok);
+  CHECK_FALSE(parse(")))(((:::\n\t\t  \x01\x02\xff\xfe").ok);
+
+  std::mt19937 rng(42);
+  for (int round = 0; round < 50; ++round) {
+    std::string bytes;
+    for (int i = 0; i < 400; ++i) bytes += static_cast<char>(rng() & 0xFF);
+    Result r = parse(bytes);
+    CHECK_FALSE(r.ok);
+    CHECK(r.diags.error_count() >= 1);
+  }
+  // Random token soup from the language's own vocabulary.
+  const char* words[] = {"model", "m", ":", "\n", "    ", "state", "(", ")", "x", "=", "1",
+                         "mV", "if", "else", "+", "**", "kernel", ",\n", "[[", "]", "\\\n"};
+  for (int round = 0; round < 200; ++round) {
+    std::string soup;
+    for (int i = 0; i < 60; ++i) soup += std::string(words[rng() % std::size(words)]) + " ";
+    (void)parse(soup);
+  }
+
+  std::string deep = "model m:\n    update:\n        x = " + std::string(100000, '(') + "1" +
+                     std::string(100000, ')') + "\n";
+  Result d = parse(deep);
+  CHECK_FALSE(d.ok);
+  CHECK(first(d).find("nested more than") != std::string::npos);
+
+  std::string minus = "model m:\n    update:\n        x = ";
+  for (int i = 0; i < 1990; ++i) minus += "- ";
+  Result m = parse(minus + "1\n");
+  CHECK(m.ok);
+
+  std::string pow = "model m:\n    update:\n        x = 2";
+  for (int i = 0; i < 995; ++i) pow += "**2";
+  CHECK(parse(pow + "\n").ok);
+
+  std::string long_line = "model m:\n    update:\n        x = 1";
+  for (int i = 0; i < 5000; ++i) long_line += " + 1";
+  Result l = parse(long_line + "\n");
+  CHECK_FALSE(l.ok);
+  CHECK(first(l).find("longer than") != std::string::npos);
+
+  std::string blocks = "model m:\n    update:\n";
+  for (int i = 0; i < 300; ++i) blocks += std::string(8 + 4 * i, ' ') + "if c:\n";
+  Result b = parse(blocks);
+  CHECK_FALSE(b.ok);
+}
