@@ -11,25 +11,7 @@
 #include <fstream>
 #include <nestjit/nestjit.h>
 
-namespace {
-
-struct Point {
-  int t_input;
-  double dt, dw, w_before, w_after;
-};
-
-nestjit::InstallResult install_or_die(nestjit::Kernel& k, const std::string& path,
-                                      const nestjit::InstallOptions& opts) {
-  auto r = k.install_file(path, opts);
-  std::fputs(r.report().c_str(), stderr);
-  if (!r.ok) {
-    std::fprintf(stderr, "stdp_window: could not load %s\n", path.c_str());
-    std::exit(1);
-  }
-  return r;
-}
-
-}  // namespace
+#include "stdp_sweep.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"STDP window of the seed's NESTML stdp_synapse and izhikevich_neuron"};
@@ -43,12 +25,16 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   nestjit::Kernel kernel({.resolution_ms = 0.1});
-  nestjit::InstallOptions syn_opts;
-  syn_opts.post_ports = {"post_spikes"};
-  syn_opts.weight_variable = "w";
-  syn_opts.delay_variable = "d";
-  auto neuron = install_or_die(kernel, model_dir + "/izhikevich_neuron.nestml", {});
-  auto synapse = install_or_die(kernel, model_dir + "/stdp_synapse.nestml", syn_opts);
+  auto installed = stdp_window::install_models(kernel, model_dir);
+  for (const auto& r : installed) {
+    std::fputs(r.report().c_str(), stderr);
+    if (!r.ok) {
+      std::fprintf(stderr, "stdp_window: could not load the models in %s\n", model_dir.c_str());
+      return 1;
+    }
+  }
+  const auto& neuron = installed[0];
+  const auto& synapse = installed[1];
   if (timing) {
     for (const auto* r : {&neuron, &synapse})
       std::printf("load %-20s parse %.2f ms, check %.2f ms, ODE analysis %.2f ms, IR %.2f ms, "
@@ -59,37 +45,13 @@ int main(int argc, char** argv) {
                 neuron.timings.total_ms() + synapse.timings.total_ms());
   }
 
-  const double sim_time = 1000, spike_pre = 300, delay = 15;
-  const double lambda = kernel.get_default("stdp_synapse", "lambda");
-  std::vector<Point> points;
   auto t0 = std::chrono::steady_clock::now();
-  for (int t = 1; t < sim_time - 100; t += 5) {
-    kernel.reset();
-    auto sg_pre = kernel.create("spike_generator", 1,
-                                {{"spike_times", std::vector<double>{spike_pre, sim_time - 2}}});
-    auto sg_post = kernel.create("spike_generator", 1, {{"spike_times", std::vector<double>{double(t)}}});
-    auto pre = kernel.create("parrot_neuron");
-    auto post = kernel.create("izhikevich_neuron");
-    auto sr_pre = kernel.create("spike_recorder");
-    auto sr_post = kernel.create("spike_recorder");
-    kernel.connect(sg_pre, pre);
-    kernel.connect(sg_post, post, nestjit::ConnRule::all_to_all, {.weight = 9999.0});
-    kernel.connect(pre, sr_pre);
-    kernel.connect(post, sr_post);
-    kernel.connect(pre, post, nestjit::ConnRule::all_to_all,
-                   {.synapse_model = "stdp_synapse", .delay = delay});
-    auto syn = kernel.get_connections(pre, {}, "stdp_synapse");
-    double w_before = syn.get("w").at(0);
-    kernel.simulate(sim_time);
-    double w_after = syn.get("w").at(0);
-    auto pre_spikes = kernel.spike_events(sr_pre[0]);
-    auto post_spikes = kernel.spike_events(sr_post[0]);
-    if (pre_spikes.times.empty() || post_spikes.times.empty()) {
-      std::fprintf(stderr, "stdp_window: no pre or post spike for input time %d\n", t);
-      return 1;
-    }
-    points.push_back({t, post_spikes.times[0] - pre_spikes.times[0], (w_after - w_before) / lambda,
-                      w_before, w_after});
+  std::vector<stdp_window::Point> points;
+  try {
+    points = stdp_window::sweep(kernel);
+  } catch (const nestjit::Error& e) {
+    std::fprintf(stderr, "stdp_window: %s\n", e.what());
+    return 1;
   }
   double sweep_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

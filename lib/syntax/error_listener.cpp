@@ -13,7 +13,7 @@ using antlr4::Token;
 using L = NestmlLexer;
 
 void SyntaxErrorSink::report(const SourceSpan& span, std::string message, std::string hint) {
-  // One error per line: recovery after the first one mostly produces echoes of it.
+  // One error per line: several at one place are echoes of each other.
   if (!lines_.insert(span.line).second) return;
   ++count_;
   if (count_ > kMaxErrors) return;
@@ -148,6 +148,24 @@ std::string describe_token(const Token& tok) {
   return quoted(text);
 }
 
+std::string SyntaxErrorListener::hint_for(Token* offending,
+                                          const antlr4::misc::IntervalSet& expected) const {
+  const size_t type = offending->getType();
+  const Token* prev = previous_real(offending);
+  const auto expects = [&](size_t t) { return expected.contains(t); };
+  if (prev && prev->getType() == L::COLON && expects(L::NEWLINE) &&
+      prev->getLine() == offending->getLine()) {
+    return "NESTML has no single-line blocks: put the body on the next line, indented";
+  }
+  if (type == L::FULLSTOP && expects(L::ELLIPSIS))
+    return "write blanks around '...' (`1 ... 5`): `1.` is a number";
+  if (expects(L::STEP_KEYWORD))
+    return "the step of a for loop is mandatory: `for i in 0 ... n step 1:`";
+  if ((type == L::NEWLINE || type == Token::EOF) && expects(L::NAME) && expects(L::INTEGER))
+    return "end a line with '\\' to continue an expression on the next line";
+  return {};
+}
+
 const Token* SyntaxErrorListener::previous_real(Token* tok) const {
   for (size_t i = tok->getTokenIndex(); i-- > 0;) {
     Token* t = tokens_.get(i);
@@ -169,6 +187,11 @@ SourceSpan SyntaxErrorListener::where(Token* offending) const {
 void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, Token* offending,
                                       size_t line, size_t char_position, const std::string& msg,
                                       std::exception_ptr) {
+  // Only the parser's first error is reported (as CPython does): ANTLR's recovery resumes at
+  // places that rarely match the user's intent, so later errors are mostly misleading
+  // echoes ("unexpected 'update'" after a broken statement). Layout errors found by the
+  // lexer are reported before parsing and also suppress this one.
+  if (sink_.count() > 0) return;
   if (!offending) {  // cannot happen with our lexer (ERROR_CHAR catches everything)
     SourceSpan s{static_cast<int>(line), static_cast<int>(char_position) + 1,
                  static_cast<int>(line), static_cast<int>(char_position) + 1};
@@ -225,10 +248,9 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer* recognizer, Token* off
     return;
   }
   std::string list = parser ? describe_expected(parser->getVocabulary(), expected) : std::string();
-  if (list.empty())
-    sink_.report(span, "unexpected " + found);
-  else
-    sink_.report(span, fmt::format("unexpected {}; expected {}", found, list));
+  std::string message = list.empty() ? "unexpected " + found
+                                     : fmt::format("unexpected {}; expected {}", found, list);
+  sink_.report(span, std::move(message), hint_for(offending, expected));
 }
 
 }  // namespace nestjit::syntax

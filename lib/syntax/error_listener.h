@@ -1,8 +1,9 @@
 // Turns ANTLR's syntax errors into E-SYNTAX diagnostics that name the offending token and
 // what was expected, with a hint for the common mistakes (missing ':', bad indentation,
 // unclosed '(' at the end of a line, ',' at the end of a line). Replaces ANTLR's console
-// listener. Only the first error per line is kept and the total is capped, because error
-// recovery tends to produce follow-up errors that only add noise.
+// listener. Only the parser's first error is reported, because ANTLR's error recovery
+// mostly produces follow-up errors that would mislead; the sink additionally keeps one
+// error per line and caps the total (layout errors from the lexer can be several).
 // Private to lib/syntax: it sees ANTLR types.
 #pragma once
 #include <set>
@@ -42,6 +43,7 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
  private:
   SourceSpan where(antlr4::Token* offending) const;
   const antlr4::Token* previous_real(antlr4::Token* tok) const;
+  std::string hint_for(antlr4::Token* offending, const antlr4::misc::IntervalSet& expected) const;
 
   SyntaxErrorSink& sink_;
   const SourceMap& map_;

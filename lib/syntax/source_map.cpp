@@ -46,7 +46,9 @@ SourceMap::SourceMap(const std::string& bytes) {
   code_points_.reserve(bytes.size());
   byte_of_.reserve(bytes.size() + 1);
   line_start_.push_back(0);
-  for (size_t i = 0; i < bytes.size();) {
+  // A UTF-8 byte order mark is not part of the text (editors on Windows add one).
+  const size_t begin = bytes.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  for (size_t i = begin; i < bytes.size();) {
     char32_t cp;
     size_t len = decode_one(bytes, i, cp);
     code_points_.push_back(cp);

@@ -1,6 +1,7 @@
 #include "units/units.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <unordered_map>
 #include <utility>
@@ -10,8 +11,14 @@ namespace nestjit::units {
 
 namespace {
 
-constexpr std::array<double, kBaseCount> kInternalBaseScale = {1.0, 1e-24, 1e-3, 1e-12,
-                                                               1.0, 1.0,   1.0};
+// Powers of ten of the internal base scales (m, kg, s, A, K, mol, cd).
+constexpr std::array<double, kBaseCount> kInternalBaseExponent = {0, -24, -3, -12, 0, 0, 0};
+
+// 10^e, exactly rounded when e is an integer (strtod rounds correctly; pow need not).
+double power_of_ten(double e) {
+  if (e == std::floor(e) && std::fabs(e) < 300) return std::strtod(fmt::format("1e{}", long(e)).c_str(), nullptr);
+  return std::pow(10.0, e);
+}
 constexpr std::array<const char*, kBaseCount> kBaseNames = {"m", "kg", "s", "A", "K", "mol", "cd"};
 
 Dimension dim(double m, double kg, double s, double a, double k = 0, double mol = 0,
@@ -24,7 +31,7 @@ Dimension dim(double m, double kg, double s, double a, double k = 0, double mol 
 struct NamedUnit {
   const char* name;
   Dimension dim;
-  double si_factor;
+  double si_exponent;  // every unit listed is a power of ten of SI
   bool prefixable;
 };
 
@@ -32,37 +39,37 @@ struct NamedUnit {
 // prefix rule; `kg` itself is also listed so it is found without the prefix search.
 const std::vector<NamedUnit>& named_units() {
   static const std::vector<NamedUnit> table = {
-      {"m", dim(1, 0, 0, 0), 1.0, true},
-      {"g", dim(0, 1, 0, 0), 1e-3, true},
-      {"s", dim(0, 0, 1, 0), 1.0, true},
-      {"A", dim(0, 0, 0, 1), 1.0, true},
-      {"K", dim(0, 0, 0, 0, 1), 1.0, true},
-      {"mol", dim(0, 0, 0, 0, 0, 1), 1.0, true},
-      {"cd", dim(0, 0, 0, 0, 0, 0, 1), 1.0, true},
-      {"Hz", dim(0, 0, -1, 0), 1.0, true},
-      {"N", dim(1, 1, -2, 0), 1.0, true},
-      {"Pa", dim(-1, 1, -2, 0), 1.0, true},
-      {"J", dim(2, 1, -2, 0), 1.0, true},
-      {"W", dim(2, 1, -3, 0), 1.0, true},
-      {"C", dim(0, 0, 1, 1), 1.0, true},
-      {"V", dim(2, 1, -3, -1), 1.0, true},
-      {"F", dim(-2, -1, 4, 2), 1.0, true},
-      {"Ohm", dim(2, 1, -3, -2), 1.0, true},
-      {"ohm", dim(2, 1, -3, -2), 1.0, true},
-      {"S", dim(-2, -1, 3, 2), 1.0, true},
-      {"Wb", dim(2, 1, -2, -1), 1.0, true},
-      {"T", dim(0, 1, -2, -1), 1.0, true},
-      {"H", dim(2, 1, -2, -2), 1.0, true},
-      {"Bq", dim(0, 0, -1, 0), 1.0, true},
-      {"Gy", dim(2, 0, -2, 0), 1.0, true},
-      {"Sv", dim(2, 0, -2, 0), 1.0, true},
-      {"kat", dim(0, 0, -1, 0, 0, 1), 1.0, true},
-      {"rad", dim(0, 0, 0, 0), 1.0, true},
-      {"sr", dim(0, 0, 0, 0), 1.0, true},
-      {"lm", dim(0, 0, 0, 0, 0, 0, 1), 1.0, true},
-      {"lx", dim(-2, 0, 0, 0, 0, 0, 1), 1.0, true},
-      {"l", dim(3, 0, 0, 0), 1e-3, true},
-      {"L", dim(3, 0, 0, 0), 1e-3, true},
+      {"m", dim(1, 0, 0, 0), 0, true},
+      {"g", dim(0, 1, 0, 0), -3, true},
+      {"s", dim(0, 0, 1, 0), 0, true},
+      {"A", dim(0, 0, 0, 1), 0, true},
+      {"K", dim(0, 0, 0, 0, 1), 0, true},
+      {"mol", dim(0, 0, 0, 0, 0, 1), 0, true},
+      {"cd", dim(0, 0, 0, 0, 0, 0, 1), 0, true},
+      {"Hz", dim(0, 0, -1, 0), 0, true},
+      {"N", dim(1, 1, -2, 0), 0, true},
+      {"Pa", dim(-1, 1, -2, 0), 0, true},
+      {"J", dim(2, 1, -2, 0), 0, true},
+      {"W", dim(2, 1, -3, 0), 0, true},
+      {"C", dim(0, 0, 1, 1), 0, true},
+      {"V", dim(2, 1, -3, -1), 0, true},
+      {"F", dim(-2, -1, 4, 2), 0, true},
+      {"Ohm", dim(2, 1, -3, -2), 0, true},
+      {"ohm", dim(2, 1, -3, -2), 0, true},
+      {"S", dim(-2, -1, 3, 2), 0, true},
+      {"Wb", dim(2, 1, -2, -1), 0, true},
+      {"T", dim(0, 1, -2, -1), 0, true},
+      {"H", dim(2, 1, -2, -2), 0, true},
+      {"Bq", dim(0, 0, -1, 0), 0, true},
+      {"Gy", dim(2, 0, -2, 0), 0, true},
+      {"Sv", dim(2, 0, -2, 0), 0, true},
+      {"kat", dim(0, 0, -1, 0, 0, 1), 0, true},
+      {"rad", dim(0, 0, 0, 0), 0, true},
+      {"sr", dim(0, 0, 0, 0), 0, true},
+      {"lm", dim(0, 0, 0, 0, 0, 0, 1), 0, true},
+      {"lx", dim(-2, 0, 0, 0, 0, 0, 1), 0, true},
+      {"l", dim(3, 0, 0, 0), -3, true},
+      {"L", dim(3, 0, 0, 0), -3, true},
   };
   return table;
 }
@@ -70,10 +77,10 @@ const std::vector<NamedUnit>& named_units() {
 // SI prefixes; "u" is micro as NESTML writes it. Longest first so "da" wins over "d".
 const std::vector<std::pair<const char*, double>>& prefixes() {
   static const std::vector<std::pair<const char*, double>> table = {
-      {"da", 1e1},  {"q", 1e-30}, {"r", 1e-27}, {"y", 1e-24}, {"z", 1e-21}, {"a", 1e-18},
-      {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9},  {"u", 1e-6},  {"m", 1e-3},  {"c", 1e-2},
-      {"d", 1e-1},  {"h", 1e2},   {"k", 1e3},   {"M", 1e6},   {"G", 1e9},   {"T", 1e12},
-      {"P", 1e15},  {"E", 1e18},  {"Z", 1e21},  {"Y", 1e24},  {"R", 1e27},  {"Q", 1e30},
+      {"da", 1},  {"q", -30}, {"r", -27}, {"y", -24}, {"z", -21}, {"a", -18},
+      {"f", -15}, {"p", -12}, {"n", -9},  {"u", -6},  {"m", -3},  {"c", -2},
+      {"d", -1},  {"h", 2},   {"k", 3},   {"M", 6},   {"G", 9},   {"T", 12},
+      {"P", 15},  {"E", 18},  {"Z", 21},  {"Y", 24},  {"R", 27},  {"Q", 30},
   };
   return table;
 }
@@ -134,23 +141,26 @@ std::string Dimension::to_string() const {
   return nden > 1 ? num + "/(" + den + ")" : num + "/" + den;
 }
 
+double Unit::si_factor() const { return si_mantissa * power_of_ten(si_exponent); }
+
 double Unit::internal_scale() const {
-  double base = 1.0;
-  for (int i = 0; i < kBaseCount; ++i)
-    if (dim.exp[i] != 0.0) base *= std::pow(kInternalBaseScale[i], dim.exp[i]);
-  return si_factor / base;
+  double e = si_exponent;
+  for (int i = 0; i < kBaseCount; ++i) e -= kInternalBaseExponent[i] * dim.exp[i];
+  return si_mantissa == 1.0 ? power_of_ten(e) : si_mantissa * power_of_ten(e);
 }
 
 Unit Unit::operator*(const Unit& o) const {
-  return {dim * o.dim, si_factor * o.si_factor, name + "*" + o.name};
+  return {dim * o.dim, si_mantissa * o.si_mantissa, si_exponent + o.si_exponent,
+          name + "*" + o.name};
 }
 
 Unit Unit::operator/(const Unit& o) const {
-  return {dim / o.dim, si_factor / o.si_factor, name + "/" + o.name};
+  return {dim / o.dim, si_mantissa / o.si_mantissa, si_exponent - o.si_exponent,
+          name + "/" + o.name};
 }
 
 Unit Unit::pow(double p) const {
-  return {dim.pow(p), std::pow(si_factor, p), name + "**" + format_exp(p)};
+  return {dim.pow(p), std::pow(si_mantissa, p), si_exponent * p, name + "**" + format_exp(p)};
 }
 
 std::optional<Unit> lookup(const std::string& name) {
@@ -160,11 +170,11 @@ std::optional<Unit> lookup(const std::string& name) {
       if (u.prefixable)
         for (const auto& [p, f] : prefixes()) {
           std::string n = std::string(p) + u.name;
-          m.emplace(n, Unit{u.dim, f * u.si_factor, n});
+          m.emplace(n, Unit{u.dim, 1.0, f + u.si_exponent, n});
         }
     }
     // Unprefixed names win over prefixed readings of the same spelling ("cd", "Pa", "kat").
-    for (const auto& u : named_units()) m[u.name] = Unit{u.dim, u.si_factor, u.name};
+    for (const auto& u : named_units()) m[u.name] = Unit{u.dim, 1.0, u.si_exponent, u.name};
     // Not units in NESTML (astropy does not register them): mM-style concentrations and "min".
     for (const char* n : {"M", "mM", "uM", "min", "b"}) m.erase(n);
     return m;

@@ -33,11 +33,16 @@ struct Dimension {
   std::string to_string() const;
 };
 
-// A unit: its dimension, its factor relative to SI, and a display name.
+// A unit: its dimension, its factor relative to SI, and a display name. The factor is kept
+// as mantissa * 10^exponent so that prefixes and base scales combine without rounding:
+// every internal scale of a prefixed SI unit is then an exactly rounded power of ten.
 struct Unit {
   Dimension dim;
-  double si_factor = 1.0;
+  double si_mantissa = 1.0;
+  double si_exponent = 0.0;  // power of ten
   std::string name;
+
+  double si_factor() const;
 
   // Number that one of this unit becomes internally (1 for mV, 1000 for s, 1e-3 for 1/s).
   double internal_scale() const;

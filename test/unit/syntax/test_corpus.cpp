@@ -67,3 +67,29 @@ TEST_CASE("corpus: every valid corpus model parses without syntax errors") {
   MESSAGE("parsed " << files.size() << " corpus files (" << models << " models, " << bytes / 1024
                     << " KiB) in " << ms << " ms");
 }
+
+TEST_CASE("corpus: tests/invalid parse except the three parse-level rejections") {
+  NESTJIT_REQUIRE_SHARED(invalid, "corpus/tests/invalid");
+  // spec/CORPUS.md section 3: upstream's parser itself rejects exactly these.
+  const std::map<std::string, std::string> rejected = {
+      {"CoCoInlineExpressionHasNoRhs.nestml", "33:25: unexpected end of line; expected '='"},
+      {"CoCoInlineExpressionWithSeveralLhs.nestml", "33:22: unexpected ','"},
+      {"CoCoOutputPortTypeContinuous.nestml", "31:19: unexpected '('; expected end of line"},
+  };
+  for (const auto& path : nestml_files(invalid)) {
+    const std::string name = std::filesystem::path(path).filename().string();
+    DiagnosticList diags;
+    auto unit = syntax::parse(make_source(path, test::read_text(path)), diags);
+    auto it = rejected.find(name);
+    if (it == rejected.end()) {
+      CHECK_MESSAGE(unit.has_value(), render(diags));
+      continue;
+    }
+    INFO(name);
+    CHECK_FALSE(unit.has_value());
+    REQUIRE(diags.error_count() >= 1);
+    const Diagnostic& d = diags.items()[0];
+    const std::string where = std::to_string(d.span.line) + ":" + std::to_string(d.span.column) + ": ";
+    CHECK((where + d.message).rfind(it->second, 0) == 0);
+  }
+}

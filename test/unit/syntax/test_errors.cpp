@@ -106,14 +106,38 @@ TEST_CASE("errors: unexpected tokens name the token and what was expected") {
   CHECK(first(none) == "1:1: no model definition found");
 }
 
-TEST_CASE("errors: one error per line, and a cap on the total") {
+TEST_CASE("errors: only the first parser error is reported, with hints for common slips") {
   std::string text = "model m:\n    update:\n";
   for (int i = 0; i < 50; ++i) text += "        x = = 1 = = 2\n";
   Result r = parse(text);
   CHECK_FALSE(r.ok);
-  CHECK(r.diags.error_count() <= 20);
-  std::set<int> lines;
-  for (const auto& d : r.diags.items()) CHECK(lines.insert(d.span.line).second);
+  CHECK(r.diags.error_count() == 1);
+  CHECK(first(r) == "3:13: unexpected '='; expected an expression");
+
+  // A broken statement must not produce "unexpected 'update'" echoes further down.
+  Result echo = parse("model m:\n    update:\n        for i in 1...5 step 1:\n            y = 3\n"
+                      "        x = 1\n    update:\n        x = 2\n");
+  CHECK(echo.diags.error_count() == 1);
+  CHECK(first(echo) == "3:20: unexpected '.'; expected '...'");
+  CHECK(echo.diags.items()[0].hint.find("blanks around '...'") != std::string::npos);
+
+  Result one_line = parse("model m:\n    update:\n        if x: y = 1\n");
+  CHECK(first(one_line) == "3:15: unexpected name 'y'; expected end of line");
+  CHECK(one_line.diags.items()[0].hint.find("no single-line blocks") != std::string::npos);
+
+  Result step = parse("model m:\n    update:\n        for i in 1 ... 5:\n            y = 2\n");
+  CHECK(first(step) == "3:25: unexpected ':'; expected 'step'");
+  CHECK(step.diags.items()[0].hint.find("mandatory") != std::string::npos);
+
+  Result cont = parse("model m:\n    update:\n        x = 1 +\n            2\n");
+  CHECK(first(cont) == "3:16: unexpected end of line; expected an expression");
+  CHECK(cont.diags.items()[0].hint.find("'\\'") != std::string::npos);
+
+  // Layout errors are all reported (one per line), each with the same hint.
+  Result layout = parse("model m:\n    state:\n        x real\n      y real\n    update:\n"
+                        "        if c:\n            f()\n          g()\n");
+  CHECK(layout.diags.error_count() == 2);
+  CHECK(layout.diags.items()[1].span.line == 8);
 }
 
 TEST_CASE("errors: garbage, binary, empty and absurdly nested input never crash") {

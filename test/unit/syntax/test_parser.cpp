@@ -324,6 +324,12 @@ TEST_CASE("parser: columns count bytes so carets line up with UTF-8 text") {
   CHECK(span_str(init.args.at(1)->span) == "3:28-3:28");
 }
 
+TEST_CASE("parser: a UTF-8 byte order mark and CRLF line ends are accepted") {
+  auto unit = must_parse("\xEF\xBB\xBFmodel m:\r\n    state:\r\n        x real = 1\r\n");
+  CHECK(unit.models.at(0).state.at(0).names.at(0) == "x");
+  CHECK(span_str(unit.models.at(0).state.at(0).span) == "3:9-3:18");
+}
+
 TEST_CASE("parser: the seed models parse") {
   NESTJIT_REQUIRE_SHARED(izh, "seed/izhikevich_neuron.nestml");
   NESTJIT_REQUIRE_SHARED(stdp, "seed/stdp_synapse.nestml");
