@@ -147,11 +147,14 @@ statement
   | whileStatement
   ;
 
+// functionCall comes before declaration: `integrate_odes(V)` and `emit_spike(w)` would
+// otherwise also match a declaration of a variable with the parenthesised unit type `(V)`,
+// and ANTLR resolves such ambiguities in favour of the first alternative.
 smallStatement
   : assignment
+  | functionCall
   | declaration
   | returnStatement
-  | functionCall
   ;
 
 assignment

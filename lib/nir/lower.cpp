@@ -324,7 +324,8 @@ class Lowerer {
       // exp(E(t)) with E linear in t: K' = (E(1)-E(0)) K, K(0) = exp(E(0)).
       const ast::Expr* arg = f;
       while (arg && arg->kind == EK::Paren) arg = arg->args[0].get();
-      if (!arg || arg->kind != EK::Call || arg->text != "exp" || arg->args.size() != 1) {
+      if (!arg || arg->kind != EK::Call || arg->text != "exp" || arg->args.size() != 1 ||
+          affine_in_t(*arg->args[0]) == Affinity::NotAffine) {
         error("E-KERNEL-UNSUPPORTED", def ? def->span : ast_.name_span,
               fmt::format("kernel '{}' is not of the form exp(a*t); other kernel forms are not "
                           "supported yet",
@@ -345,6 +346,40 @@ class Lowerer {
       inc->builtin = sema::Builtin::Exp;
       inc->args.push_back(std::move(e0b));
       m_->compute_internals.body.push_back(assign_slot(c.increment_slot, std::move(inc)));
+    }
+  }
+
+  enum class Affinity { Constant, Linear, NotAffine };
+  // Whether a kernel exponent is a*t + b with a, b free of t (so exp of it is a decay).
+  Affinity affine_in_t(const ast::Expr& e) const {
+    using A = Affinity;
+    auto join = [](A a, A b) { return a == A::NotAffine || b == A::NotAffine ? A::NotAffine
+                                      : (a == A::Linear || b == A::Linear ? A::Linear : A::Constant); };
+    switch (e.kind) {
+      case EK::Name: {
+        const sema::ExprInfo* info = cm_.info(&e);
+        return info && info->symbol && info->symbol->kind == SymbolKind::Predefined &&
+                       info->symbol->name == "t"
+                   ? A::Linear
+                   : A::Constant;
+      }
+      case EK::Paren: return affine_in_t(*e.args[0]);
+      case EK::Unary: return e.op == ast::Op::Neg || e.op == ast::Op::Plus ? affine_in_t(*e.args[0]) : A::NotAffine;
+      case EK::Binary: {
+        A a = affine_in_t(*e.args[0]), b = affine_in_t(*e.args[1]);
+        switch (e.op) {
+          case ast::Op::Add: case ast::Op::Sub: return join(a, b);
+          case ast::Op::Mul: return a == A::Constant || b == A::Constant ? join(a, b) : A::NotAffine;
+          case ast::Op::Div: return b == A::Constant ? a : A::NotAffine;
+          default: return a == A::Constant && b == A::Constant ? A::Constant : A::NotAffine;
+        }
+      }
+      case EK::Call:
+        for (const auto& x : e.args)
+          if (affine_in_t(*x) != A::Constant) return A::NotAffine;
+        return A::Constant;
+      case EK::Ternary: return A::NotAffine;
+      default: return A::Constant;
     }
   }
 
@@ -484,17 +519,17 @@ class Lowerer {
       }
       case SK::For: {
         // for v in a ... b step s  ==  v = a; while (v < b) { body; v += s }  (> for s < 0)
-        ast::Expr name;
-        const sema::Symbol* sym = nullptr;
-        for (const auto& [k, idx] : local_of_)
-          if (k->name == s.loop_var) sym = k;
-        if (!sym)
-          for (const auto& x : cm_.symbols)
-            if (x->name == s.loop_var && x->kind != SymbolKind::Predefined) sym = x.get();
-        if (!sym) break;
-        Place p = sym->kind == SymbolKind::Local
-                      ? Place{true, local_index(sym), value_type(sym->type)}
-                      : Place{false, slot_of_[sym], value_type(sym->type)};
+        auto found = cm_.loop_vars.find(&s);
+        if (found == cm_.loop_vars.end()) break;  // sema reported it
+        const sema::Symbol* sym = found->second;
+        Place p;
+        if (sym->kind == SymbolKind::Local) {
+          p = Place{true, local_index(sym), value_type(sym->type)};
+        } else {
+          auto slot = slot_of_.find(sym);
+          if (slot == slot_of_.end()) break;
+          p = Place{false, slot->second, value_type(sym->type)};
+        }
         out.push_back(write(p, expr(*s.from)));
         auto loop = std::make_unique<Stmt>();
         loop->kind = Stmt::Kind::While;

@@ -484,6 +484,7 @@ class Checker {
         break;
       case SK::For: {
         const Symbol* v = lookup(s.loop_var, 0);
+        if (v) m_->loop_vars[&s] = v;
         if (!v)
           error("E-VARIABLE-NOT-DEFINED", s.loop_var_span,
                 fmt::format("loop variable '{}' is not declared", s.loop_var),

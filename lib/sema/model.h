@@ -46,6 +46,8 @@ struct CheckedModel {
   // All model-level symbols, owned here; pointers stay valid (deque-like storage).
   std::vector<std::unique_ptr<Symbol>> symbols;
   std::unordered_map<const ast::Expr*, ExprInfo> exprs;
+  // The variable each `for` statement counts in, as resolved where the loop stands.
+  std::unordered_map<const ast::Stmt*, const Symbol*> loop_vars;
 
   const ExprInfo* info(const ast::Expr* e) const {
     auto it = exprs.find(e);

@@ -1,1 +1,525 @@
+// Tests of the lowering (nir/): units fold into numbers, the slot layout, convolutions,
+// NESTML's integer-division rule, synapse options, and unsupported forms reported as
+// diagnostics. Values of lowered expressions are checked with a small interpreter of the IR
+// defined here (independent of codegen), over a hand-filled slot vector.
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nir/lower.h"
+#include "sema/model.h"
+#include "support/diagnostic.h"
+#include "syntax/parser.h"
+
+using namespace nestjit;
+using nir::SlotRole;
+using nir::ValueType;
+
+namespace {
+
+struct Lowered {
+  std::unique_ptr<ast::CompilationUnit> unit;
+  std::vector<std::unique_ptr<sema::CheckedModel>> checked;
+  DiagnosticList diags;
+  std::unique_ptr<nir::Model> model;
+};
+
+// Parses, checks (requiring no errors) and lowers the first model of `text`.
+std::unique_ptr<Lowered> lower_text(const std::string& text, const nir::LowerOptions& opts = {}) {
+  auto l = std::make_unique<Lowered>();
+  auto parsed = syntax::parse(make_source("t.nestml", text), l->diags);
+  INFO(render(l->diags));
+  REQUIRE(parsed.has_value());
+  l->unit = std::make_unique<ast::CompilationUnit>(std::move(*parsed));
+  l->checked = sema::check(*l->unit, {}, l->diags);
+  REQUIRE_FALSE(l->diags.has_errors());
+  l->model = nir::lower(*l->checked.at(0), opts, l->diags);
+  return l;
+}
+
+// ---- a tiny reference interpreter of the IR (enough for initialisers and updates) ----
+
+double eval(const nir::Expr& e, const std::vector<double>& slots, const std::vector<double>& locals) {
+  using K = nir::Expr::Kind;
+  using nir::Op;
+  auto arg = [&](size_t i) { return eval(*e.args[i], slots, locals); };
+  switch (e.kind) {
+    case K::Const: return e.value;
+    case K::Slot: return slots.at(e.index);
+    case K::Local: return locals.at(e.index);
+    case K::Unary:
+      switch (e.op) {
+        case Op::Neg: return -arg(0);
+        case Op::Not: return arg(0) == 0.0;
+        case Op::ToF64: return arg(0);
+        case Op::ToI64: return std::trunc(arg(0));
+        case Op::ToBool: return arg(0) != 0.0;
+        default: break;
+      }
+      break;
+    case K::Binary: {
+      double a = arg(0), b = arg(1);
+      bool ints = e.args[0]->type == ValueType::I64;
+      switch (e.op) {
+        case Op::Add: return a + b;
+        case Op::Sub: return a - b;
+        case Op::Mul: return a * b;
+        case Op::Div: return ints ? std::trunc(a / b) : a / b;  // C integer division truncates
+        case Op::Pow: return std::pow(a, b);
+        case Op::Lt: return a < b;
+        case Op::Gt: return a > b;
+        default: break;
+      }
+      break;
+    }
+    case K::Builtin:
+      if (e.builtin == sema::Builtin::Exp) return std::exp(arg(0));
+      break;
+    default: break;
+  }
+  throw std::runtime_error("test interpreter: unsupported IR expression");
+}
+
+// Runs the AssignSlot/AssignLocal statements of a block (no control flow).
+void run(const nir::CodeBlock& cb, std::vector<double>& slots) {
+  std::vector<double> locals(cb.locals, 0.0);
+  for (const auto& s : cb.body) {
+    if (s->kind == nir::Stmt::Kind::AssignSlot) slots.at(s->index) = eval(*s->value, slots, locals);
+    else if (s->kind == nir::Stmt::Kind::AssignLocal) locals.at(s->index) = eval(*s->value, slots, locals);
+    else throw std::runtime_error("test interpreter: unsupported statement");
+  }
+}
+
+// The initialisation order of SEMANTICS.md 2.7: parameters, internals, state.
+std::vector<double> initialise(const nir::Model& m) {
+  std::vector<double> slots(m.slots.size(), 0.0);
+  run(m.init_parameters, slots);
+  run(m.compute_internals, slots);
+  run(m.init_state, slots);
+  return slots;
+}
+
+int slot(const nir::Model& m, const std::string& name) {
+  int i = m.find_slot(name);
+  INFO("slot: ", name);
+  REQUIRE(i >= 0);
+  return i;
+}
+
+// The value expression assigned to slot `s` in block `cb`.
+const nir::Expr* assigned(const nir::CodeBlock& cb, int s) {
+  for (const auto& st : cb.body)
+    if (st->kind == nir::Stmt::Kind::AssignSlot && st->index == s) return st->value.get();
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("nir: literals with units fold to their internal numbers") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        v mV = 10 mV\n"
+      "        T ms = 1 s\n"
+      "        g nS = 2 uS\n"
+      "        R GOhm = 500 MOhm\n"
+      "        rate 1/s = 20 Hz\n"
+      "        n integer = 4\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  // `10 mV` is the constant 10 (mV is the internal unit): folded, not a multiplication.
+  const nir::Expr* v = assigned(m.init_parameters, slot(m, "v"));
+  REQUIRE(v);
+  CHECK(v->kind == nir::Expr::Kind::Const);
+  CHECK(v->value == 10.0);
+  // 1 s = 1000 ms.
+  const nir::Expr* T = assigned(m.init_parameters, slot(m, "T"));
+  REQUIRE(T);
+  CHECK(T->kind == nir::Expr::Kind::Const);
+  CHECK(T->value == doctest::Approx(1000.0));
+  auto s = initialise(m);
+  CHECK(s[slot(m, "g")] == doctest::Approx(2000.0));   // 2 uS = 2000 nS
+  CHECK(s[slot(m, "R")] == doctest::Approx(0.5));      // 500 MOhm = 0.5 GOhm
+  CHECK(s[slot(m, "rate")] == doctest::Approx(0.02));  // 20 Hz = 0.02 per ms
+  CHECK(s[slot(m, "n")] == 4.0);
+  CHECK(m.slots[slot(m, "n")].type == ValueType::I64);
+  // Slots carry the internal unit for reporting.
+  CHECK(m.slots[slot(m, "v")].unit == "mV");
+  CHECK(m.slots[slot(m, "T")].unit == "ms");
+  CHECK(m.slots[slot(m, "g")].unit == "nS");
+}
+
+TEST_CASE("nir: a spike port read is its sum slot times 1e-3") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    update:\n"
+      "        x = spikes\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.spike_ports.size() == 1);
+  const nir::SpikePort& p = m.spike_ports[0];
+  CHECK(p.name == "spikes");
+  CHECK(p.sum_slot == slot(m, "__spikes__spikes"));
+  CHECK(p.received_slot == slot(m, "__received__spikes"));
+  CHECK(m.slots[p.sum_slot].role == SlotRole::SpikeInput);
+  CHECK(m.slots[p.received_slot].role == SlotRole::SpikeReceived);
+  // The port's type is 1/s, its value the summed weight: 1/s is 1e-3 internally
+  // (SEMANTICS.md 1: `0.001 * B_.spike_inputs_grid_sum_[p]`).
+  const nir::Expr* v = assigned(m.update, slot(m, "x"));
+  REQUIRE(v);
+  REQUIRE(v->kind == nir::Expr::Kind::Binary);
+  CHECK(v->op == nir::Op::Mul);
+  CHECK(v->args[0]->kind == nir::Expr::Kind::Slot);
+  CHECK(v->args[0]->index == p.sum_slot);
+  CHECK(v->args[1]->kind == nir::Expr::Kind::Const);
+  CHECK(v->args[1]->value == doctest::Approx(1e-3));
+  // Numerically: a summed weight of 250 reads as 0.25.
+  std::vector<double> slots(m.slots.size(), 0.0);
+  slots[p.sum_slot] = 250.0;
+  CHECK(eval(*v, slots, {}) == doctest::Approx(0.25));
+}
+
+TEST_CASE("nir: slot layout of a neuron with a convolution") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        tau ms = 10 ms\n"
+      "        C pF = 250 pF\n"
+      "    state:\n"
+      "        V mV = -70 mV\n"
+      "    internals:\n"
+      "        k real = 2 * tau / ms\n"
+      "    equations:\n"
+      "        kernel syn = exp(-t / tau)\n"
+      "        inline I pA = convolve(syn, spikes) * pA\n"
+      "        V' = -V / tau + I / C\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "        I_stim pA <- continuous\n"
+      "    update:\n"
+      "        integrate_odes()\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  CHECK(m.name == "m");
+  CHECK_FALSE(m.is_synapse);
+  // Parameters come first, in declaration order, then state, then internals.
+  CHECK(m.slots[0].name == "tau");
+  CHECK(m.slots[0].role == SlotRole::Parameter);
+  CHECK(m.slots[1].name == "C");
+  CHECK(m.slots[1].role == SlotRole::Parameter);
+  CHECK(m.slots[2].name == "V");
+  CHECK(m.slots[2].role == SlotRole::State);
+  CHECK(m.slots[2].recordable);
+  CHECK(m.slots[3].name == "k");
+  CHECK(m.slots[3].role == SlotRole::Internal);
+  // The convolution state is named <kernel>__X__<port>.
+  CHECK(m.slots[slot(m, "syn__X__spikes")].role == SlotRole::Convolution);
+  CHECK(m.slots[slot(m, "I_stim")].role == SlotRole::ContinuousInput);
+  REQUIRE(m.continuous_ports.size() == 1);
+  CHECK(m.continuous_ports[0].slot == slot(m, "I_stim"));
+  // One ODE system over V, with its adaptive step slot.
+  REQUIRE(m.ode_systems.size() == 1);
+  CHECK(m.ode_systems[0].state_slots == std::vector<int>{2});
+  CHECK(m.slots[m.ode_systems[0].step_slot].role == SlotRole::IntegrationStep);
+  // Internals are computed from parameters: k = 2 * 10 = 20.
+  auto s = initialise(m);
+  CHECK(s[3] == doctest::Approx(20.0));
+  CHECK(s[2] == doctest::Approx(-70.0));
+}
+
+TEST_CASE("nir: an exp kernel convolved with a port yields a Convolution with rate and increment") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        tau ms = 4 ms\n"
+      "        a real = 3\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    equations:\n"
+      "        kernel g = exp(-t / tau)\n"
+      "        kernel h = exp(a - t / (2 * tau))\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(g, spikes) + convolve(spikes, h) + convolve(g, spikes)\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  // The same (kernel, port) pair used twice is one convolution; argument order does not
+  // matter (LANGUAGE.md 6.2).
+  REQUIRE(m.convolutions.size() == 2);
+  const nir::Convolution& g = m.convolutions[0];
+  const nir::Convolution& h = m.convolutions[1];
+  CHECK(g.kernel == "g");
+  CHECK(g.port_name == "spikes");
+  CHECK(g.port == 0);
+  CHECK(h.kernel == "h");
+  CHECK(g.slot == slot(m, "g__X__spikes"));
+  CHECK(g.tmp_slot == slot(m, "g__X__spikes__tmp"));
+  CHECK(g.rate_slot == slot(m, "__rate__g__X__spikes"));
+  CHECK(g.increment_slot == slot(m, "__increment__g__X__spikes"));
+  CHECK(m.slots[g.rate_slot].role == SlotRole::Internal);
+  CHECK(m.slots[g.increment_slot].role == SlotRole::Internal);
+  CHECK(m.slots[g.tmp_slot].role == SlotRole::ConvolutionTmp);
+  CHECK_FALSE(g.from_post_archive);
+  // exp(-t/tau): K' = -K/tau, K(0) = 1 -> rate -1/4 per ms, increment 1.
+  // exp(a - t/(2 tau)): rate -1/8, increment e^3 (the kernel's value at t = 0).
+  auto s = initialise(m);
+  CHECK(s[g.rate_slot] == doctest::Approx(-0.25));
+  CHECK(s[g.increment_slot] == doctest::Approx(1.0));
+  CHECK(s[h.rate_slot] == doctest::Approx(-0.125));
+  CHECK(s[h.increment_slot] == doctest::Approx(std::exp(3.0)));
+  // Reading the convolution reads its slot.
+  const nir::Expr* v = assigned(m.update, slot(m, "x"));
+  REQUIRE(v);
+  std::vector<double> slots(m.slots.size(), 0.0);
+  slots[g.slot] = 2.0;
+  slots[h.slot] = 5.0;
+  CHECK(eval(*v, slots, {}) == doctest::Approx(9.0));  // 2 + 5 + 2
+}
+
+TEST_CASE("nir: integer division rule") {
+  // LANGUAGE.md 4.1 / SEMANTICS.md trap 18: integer / integer is C integer division unless
+  // the divisor is a numeric literal, in which case the division is real.
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        n integer = 7\n"
+      "        k integer = 2\n"
+      "        neg integer = -7\n"
+      "        a real = 0\n"
+      "        b real = 0\n"
+      "        c real = 0\n"
+      "        d real = 0\n"
+      "    update:\n"
+      "        a = n / 2\n"
+      "        b = n / k\n"
+      "        c = neg / k\n"
+      "        d = n / 2.0\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  // n / 2: one real division.
+  const nir::Expr* a = assigned(m.update, slot(m, "a"));
+  REQUIRE(a);
+  CHECK(a->kind == nir::Expr::Kind::Binary);
+  CHECK(a->op == nir::Op::Div);
+  CHECK(a->type == ValueType::F64);
+  // n / k: an integer division, converted to real for the assignment.
+  const nir::Expr* b = assigned(m.update, slot(m, "b"));
+  REQUIRE(b);
+  REQUIRE(b->kind == nir::Expr::Kind::Unary);
+  CHECK(b->op == nir::Op::ToF64);
+  CHECK(b->args[0]->kind == nir::Expr::Kind::Binary);
+  CHECK(b->args[0]->op == nir::Op::Div);
+  CHECK(b->args[0]->type == ValueType::I64);
+  auto s = initialise(m);
+  run(m.update, s);
+  CHECK(s[slot(m, "a")] == 3.5);
+  CHECK(s[slot(m, "b")] == 3.0);
+  CHECK(s[slot(m, "c")] == -3.0);  // C truncates toward zero
+  CHECK(s[slot(m, "d")] == 3.5);
+}
+
+TEST_CASE("nir: synapse options bind weight, delay and post ports") {
+  const std::string text =
+      "model my_synapse:\n"
+      "    parameters:\n"
+      "        dd ms = 2 ms\n"
+      "    state:\n"
+      "        w real = 1\n"
+      "        wt real = 3\n"
+      "    input:\n"
+      "        pre <- spike\n"
+      "        b_spikes <- spike\n"
+      "        post_spikes <- spike\n"
+      "    output:\n"
+      "        spike\n"
+      "    onReceive(pre):\n"
+      "        emit_spike()\n";
+  SUBCASE("defaults: weight 'w', no delay variable, ports named post... are post ports") {
+    auto l = lower_text(text);
+    REQUIRE(l->model);
+    const nir::Model& m = *l->model;
+    CHECK(m.is_synapse);
+    CHECK(m.emits_spikes);
+    CHECK(m.weight_slot == slot(m, "w"));
+    CHECK(m.delay_slot == -1);
+    REQUIRE(m.spike_ports.size() == 3);
+    CHECK_FALSE(m.spike_ports[0].is_post);
+    CHECK_FALSE(m.spike_ports[1].is_post);
+    CHECK(m.spike_ports[2].is_post);
+    REQUIRE(m.on_receive.size() == 1);
+    CHECK(m.on_receive[0].port == 0);
+  }
+  SUBCASE("explicit options") {
+    nir::LowerOptions opts;
+    opts.weight_variable = "wt";
+    opts.delay_variable = "dd";
+    opts.post_ports = {"b_spikes"};
+    auto l = lower_text(text, opts);
+    REQUIRE(l->model);
+    const nir::Model& m = *l->model;
+    CHECK(m.weight_slot == slot(m, "wt"));
+    CHECK(m.delay_slot == slot(m, "dd"));
+    CHECK_FALSE(m.spike_ports[0].is_post);
+    CHECK(m.spike_ports[1].is_post);
+    // With explicit post_ports, the name rule no longer applies.
+    CHECK_FALSE(m.spike_ports[2].is_post);
+  }
+  SUBCASE("an option naming a missing variable is an error") {
+    nir::LowerOptions opts;
+    opts.weight_variable = "nope";
+    auto l = lower_text(text, opts);
+    CHECK(l->model == nullptr);
+    CHECK(l->diags.has_errors());
+    bool found = false;
+    for (const auto& d : l->diags.items()) found |= d.code == "E-OPTION-VARIABLE";
+    CHECK(found);
+  }
+}
+
+TEST_CASE("nir: a post-port convolution in a synapse is read from the post archive") {
+  auto l = lower_text(
+      "model stdp_synapse:\n"
+      "    parameters:\n"
+      "        tau ms = 20 ms\n"
+      "    state:\n"
+      "        w real = 1\n"
+      "    equations:\n"
+      "        kernel k = exp(-t / tau)\n"
+      "        inline pre_tr real = convolve(k, pre_spikes)\n"
+      "        inline post_tr real = convolve(k, post_spikes)\n"
+      "    input:\n"
+      "        pre_spikes <- spike\n"
+      "        post_spikes <- spike\n"
+      "    output:\n"
+      "        spike\n"
+      "    onReceive(post_spikes):\n"
+      "        w += pre_tr\n"
+      "    onReceive(pre_spikes):\n"
+      "        w -= post_tr\n"
+      "        emit_spike(w, 1 ms)\n"
+      "    update:\n"
+      "        integrate_odes()\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.convolutions.size() == 2);
+  // Convolutions are created where first used: post handler (pre port) first.
+  CHECK(m.convolutions[0].port_name == "pre_spikes");
+  CHECK_FALSE(m.convolutions[0].from_post_archive);
+  CHECK(m.convolutions[1].port_name == "post_spikes");
+  CHECK(m.convolutions[1].from_post_archive);
+  // A synapse's integrate_odes also advances its convolutions (SEMANTICS.md 3).
+  REQUIRE(m.update.body.size() == 1);
+  CHECK(m.update.body[0]->kind == nir::Stmt::Kind::IntegrateOdes);
+  CHECK(m.update.body[0]->advance_convolutions);
+}
+
+TEST_CASE("nir: unsupported kernel forms are diagnostics, not crashes") {
+  SUBCASE("alpha kernel (e/tau)*t*exp(-t/tau)") {
+    auto l = lower_text(
+        "model m:\n"
+        "    parameters:\n"
+        "        tau ms = 2 ms\n"
+        "    state:\n"
+        "        x real = 0\n"
+        "    equations:\n"
+        "        kernel a = (e / tau) * t * exp(-t / tau)\n"
+        "    input:\n"
+        "        spikes <- spike\n"
+        "    update:\n"
+        "        integrate_odes()\n"
+        "        x = convolve(a, spikes)\n");
+    CHECK(l->model == nullptr);
+    REQUIRE(l->diags.has_errors());
+    const Diagnostic* d = nullptr;
+    for (const auto& x : l->diags.items())
+      if (x.code == "E-KERNEL-UNSUPPORTED") d = &x;
+    REQUIRE(d);
+    CHECK(d->span.line == 7);  // the kernel definition
+    CHECK(d->message.find("'a'") != std::string::npos);
+  }
+  SUBCASE("ODE-form kernel") {
+    auto l = lower_text(
+        "model m:\n"
+        "    parameters:\n"
+        "        tau ms = 2 ms\n"
+        "    state:\n"
+        "        x real = 0\n"
+        "        g real = 1\n"
+        "    equations:\n"
+        "        kernel g' = -g / tau\n"
+        "    input:\n"
+        "        spikes <- spike\n"
+        "    update:\n"
+        "        integrate_odes()\n"
+        "        x = convolve(g, spikes)\n");
+    CHECK(l->model == nullptr);
+    bool found = false;
+    for (const auto& x : l->diags.items()) found |= x.code == "E-KERNEL-UNSUPPORTED";
+    CHECK(found);
+  }
+}
+
+// Regression (fixed: affine_in_t check): in finish_convolution_internals any kernel of the form exp(E(t)) is
+// accepted and lowered as K' = (E(1) - E(0)) K without checking that E is linear in t, so a
+// Gaussian kernel exp(-(t/tau)**2) silently becomes exp(-t/tau**2) dynamics instead of being
+// reported as E-KERNEL-UNSUPPORTED.
+TEST_CASE("nir: a kernel exp(E(t)) with E not linear in t is unsupported") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        tau ms = 2 ms\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    equations:\n"
+      "        kernel gauss = exp(-(t / tau)**2)\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(gauss, spikes)\n");
+  CHECK(l->model == nullptr);
+  bool found = false;
+  for (const auto& x : l->diags.items()) found |= x.code == "E-KERNEL-UNSUPPORTED";
+  CHECK(found);
+}
+
+TEST_CASE("nir: control flow and for loops lower to If and While") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "        total integer = 0\n"
+      "    update:\n"
+      "        i integer = 0\n"
+      "        for i in 0 ... 5 step 1:\n"
+      "            total += i\n"
+      "        if x < 0:\n"
+      "            x = 1\n"
+      "        elif x > 2:\n"
+      "            x = 2\n"
+      "        else:\n"
+      "            x = 3\n");
+  REQUIRE(l->model);
+  const nir::Block& b = l->model->update.body;
+  // i = 0 (declaration); i = 0 (loop start); while ...; if ...
+  REQUIRE(b.size() == 4);
+  CHECK(b[0]->kind == nir::Stmt::Kind::AssignLocal);
+  CHECK(b[1]->kind == nir::Stmt::Kind::AssignLocal);
+  CHECK(b[2]->kind == nir::Stmt::Kind::While);
+  CHECK(b[2]->value->op == nir::Op::Lt);  // step > 0: v < upper bound (half-open)
+  CHECK(b[3]->kind == nir::Stmt::Kind::If);
+  CHECK(b[3]->branches.size() == 2);       // if and elif
+  CHECK(b[3]->else_body.size() == 1);
+  CHECK(l->model->update.locals == 1);
+  CHECK(l->model->update.local_types == std::vector<ValueType>{ValueType::I64});
+}

@@ -84,7 +84,7 @@ TEST_CASE("units: composed units scale consistently") {
   // nA * MOhm = 1e-9 * 1e6 V = 1 mV.
   CHECK((must("nA") * must("MOhm")).internal_scale() == near(1.0));
   // SI factors multiply: 1 nA * 1 MOhm = 1e-3 V.
-  CHECK((must("nA") * must("MOhm")).si_factor == near(1e-3));
+  CHECK((must("nA") * must("MOhm")).si_factor() == near(1e-3));
 }
 
 TEST_CASE("units: dimension algebra") {
@@ -110,20 +110,20 @@ TEST_CASE("units: dimension algebra") {
 }
 
 TEST_CASE("units: SI prefixes") {
-  CHECK(must("km").si_factor == near(1e3));
-  CHECK(must("MV").si_factor == near(1e6));
-  CHECK(must("GOhm").si_factor == near(1e9));
-  CHECK(must("mV").si_factor == near(1e-3));
-  CHECK(must("uS").si_factor == near(1e-6));
-  CHECK(must("nS").si_factor == near(1e-9));
-  CHECK(must("pA").si_factor == near(1e-12));
-  CHECK(must("fF").si_factor == near(1e-15));
+  CHECK(must("km").si_factor() == near(1e3));
+  CHECK(must("MV").si_factor() == near(1e6));
+  CHECK(must("GOhm").si_factor() == near(1e9));
+  CHECK(must("mV").si_factor() == near(1e-3));
+  CHECK(must("uS").si_factor() == near(1e-6));
+  CHECK(must("nS").si_factor() == near(1e-9));
+  CHECK(must("pA").si_factor() == near(1e-12));
+  CHECK(must("fF").si_factor() == near(1e-15));
   // "da" (deca) is a two-letter prefix: dam = 10 m, and it is not read as "d" + "am".
-  CHECK(must("dam").si_factor == near(10.0));
+  CHECK(must("dam").si_factor() == near(10.0));
   CHECK(must("dam").dim == dim_of("m"));
   // The gram is listed as 1e-3 kg, so kg comes out as 1 and mg as 1e-6 (SI kilograms).
-  CHECK(must("kg").si_factor == near(1.0));
-  CHECK(must("mg").si_factor == near(1e-6));
+  CHECK(must("kg").si_factor() == near(1.0));
+  CHECK(must("mg").si_factor() == near(1e-6));
   // A prefix keeps the dimension.
   CHECK(dim_of("kHz") == dim_of("Hz"));
   CHECK(dim_of("GOhm") == dim_of("Ohm"));
