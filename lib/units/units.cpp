@@ -74,6 +74,61 @@ const std::vector<NamedUnit>& named_units() {
   return table;
 }
 
+// Long (spelled-out) names, as astropy registers them next to the symbols: each maps to the
+// symbol above and takes the long prefixes ("millivolt", "milliVolt", "kiloohm").
+const std::vector<std::pair<const char*, const char*>>& long_names() {
+  static const std::vector<std::pair<const char*, const char*>> table = {
+      {"meter", "m"},    {"metre", "m"},      {"gram", "g"},       {"second", "s"},
+      {"Ampere", "A"},   {"ampere", "A"},     {"amp", "A"},        {"Kelvin", "K"},
+      {"mole", "mol"},   {"candela", "cd"},   {"Hertz", "Hz"},     {"hertz", "Hz"},
+      {"Newton", "N"},   {"newton", "N"},     {"Pascal", "Pa"},    {"pascal", "Pa"},
+      {"Joule", "J"},    {"joule", "J"},      {"Watt", "W"},       {"watt", "W"},
+      {"coulomb", "C"},  {"Volt", "V"},       {"volt", "V"},       {"Farad", "F"},
+      {"farad", "F"},    {"Ohm", "Ohm"},      {"ohm", "Ohm"},      {"Siemens", "S"},
+      {"siemens", "S"},  {"Weber", "Wb"},     {"weber", "Wb"},     {"Tesla", "T"},
+      {"tesla", "T"},    {"Henry", "H"},      {"henry", "H"},      {"becquerel", "Bq"},
+      {"Gray", "Gy"},    {"gray", "Gy"},      {"sievert", "Sv"},   {"katal", "kat"},
+      {"radian", "rad"}, {"steradian", "sr"}, {"lumen", "lm"},     {"lux", "lx"},
+      {"liter", "l"},    {"litre", "l"},
+  };
+  return table;
+}
+
+const std::vector<std::pair<const char*, double>>& long_prefixes() {
+  static const std::vector<std::pair<const char*, double>> table = {
+      {"quecto", -30}, {"ronto", -27}, {"yocto", -24}, {"zepto", -21}, {"atto", -18},
+      {"femto", -15},  {"pico", -12},  {"nano", -9},   {"micro", -6},  {"milli", -3},
+      {"centi", -2},   {"deci", -1},   {"deka", 1},    {"deca", 1},    {"hecto", 2},
+      {"kilo", 3},     {"mega", 6},    {"giga", 9},    {"tera", 12},   {"peta", 15},
+      {"exa", 18},     {"zetta", 21},  {"yotta", 24},  {"ronna", 27},  {"quetta", 30},
+  };
+  return table;
+}
+
+// Non-SI units that astropy's cgs and astrophys modules add and that a model might write
+// (factor to SI = mantissa * 10^exponent). Not prefixable here.
+struct ExtraUnit {
+  const char* name;
+  Dimension dim;
+  double mantissa;
+  double exponent;
+};
+const std::vector<ExtraUnit>& extra_units() {
+  static const std::vector<ExtraUnit> table = {
+      {"h", dim(0, 0, 1, 0), 3.6, 3},            {"hour", dim(0, 0, 1, 0), 3.6, 3},
+      {"d", dim(0, 0, 1, 0), 8.64, 4},           {"day", dim(0, 0, 1, 0), 8.64, 4},
+      {"a", dim(0, 0, 1, 0), 3.15576, 7},        {"yr", dim(0, 0, 1, 0), 3.15576, 7},
+      {"wk", dim(0, 0, 1, 0), 6.048, 5},         {"G", dim(0, 1, -2, -1), 1, -4},
+      {"erg", dim(2, 1, -2, 0), 1, -7},          {"dyn", dim(1, 1, -2, 0), 1, -5},
+      {"eV", dim(2, 1, -2, 0), 1.602176634, -19}, {"AU", dim(1, 0, 0, 0), 1.495978707, 11},
+      {"pc", dim(1, 0, 0, 0), 3.0856775814913673, 16}, {"Jy", dim(0, 1, -2, 0), 1, -26},
+      {"Angstrom", dim(1, 0, 0, 0), 1, -10},     {"Ba", dim(-1, 1, -2, 0), 1, -1},
+      {"P", dim(-1, 1, -1, 0), 1, -1},           {"St", dim(2, 0, -1, 0), 1, -4},
+      {"Gal", dim(1, 0, -2, 0), 1, -2},          {"k", dim(-1, 0, 0, 0), 1, 2},
+  };
+  return table;
+}
+
 // SI prefixes; "u" is micro as NESTML writes it. Longest first so "da" wins over "d".
 const std::vector<std::pair<const char*, double>>& prefixes() {
   static const std::vector<std::pair<const char*, double>> table = {
@@ -175,6 +230,18 @@ std::optional<Unit> lookup(const std::string& name) {
     }
     // Unprefixed names win over prefixed readings of the same spelling ("cd", "Pa", "kat").
     for (const auto& u : named_units()) m[u.name] = Unit{u.dim, 1.0, u.si_exponent, u.name};
+    // Spelled-out names, with and without long prefixes.
+    for (const auto& [lname, sym] : long_names()) {
+      const Unit base = m.at(sym);
+      m.emplace(lname, Unit{base.dim, 1.0, base.si_exponent, lname});
+      for (const auto& [p, f] : long_prefixes()) {
+        std::string n = std::string(p) + lname;
+        m.emplace(n, Unit{base.dim, 1.0, base.si_exponent + f, n});
+      }
+    }
+    // cgs and astronomical units (a symbol that is also a prefixed SI unit keeps that
+    // meaning, e.g. "Pa" stays pascal, not peta-annum).
+    for (const auto& u : extra_units()) m.emplace(u.name, Unit{u.dim, u.mantissa, u.exponent, u.name});
     // Not units in NESTML (astropy does not register them): mM-style concentrations and "min".
     for (const char* n : {"M", "mM", "uM", "min", "b"}) m.erase(n);
     return m;

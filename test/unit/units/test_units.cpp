@@ -161,9 +161,70 @@ TEST_CASE("units: names that are not units") {
     CAPTURE(n);
     CHECK_FALSE(lookup(n).has_value());
   }
-  // Prefixes alone are not units, nor are two prefixes.
-  CHECK_FALSE(lookup("k").has_value());
+  // Prefixes alone are not units, nor are two prefixes. (`k`, `h`, `d`, `a` alone ARE units:
+  // kayser, hour, day, annum, as astropy's cgs/astrophys modules register them.)
+  CHECK_FALSE(lookup("M").has_value());
   CHECK_FALSE(lookup("kmV").has_value());
+  CHECK_FALSE(lookup("millimV").has_value());
+}
+
+TEST_CASE("units: spelled-out names and long prefixes") {
+  CHECK(lookup("Volt")->dim == dim_of("V"));
+  CHECK(lookup("volt")->internal_scale() == near(1000.0));
+  CHECK(lookup("millivolt")->internal_scale() == near(1.0));
+  CHECK(lookup("milliVolt")->internal_scale() == near(1.0));
+  CHECK(lookup("picoampere")->internal_scale() == near(1.0));
+  CHECK(lookup("nanosiemens")->internal_scale() == near(1.0));
+  CHECK(lookup("second")->internal_scale() == near(1000.0));
+  CHECK(lookup("kiloohm")->dim == dim_of("Ohm"));
+}
+
+TEST_CASE("units: cgs and astronomical names") {
+  CHECK(lookup("h")->internal_scale() == near(3.6e6));   // hour in ms
+  CHECK(lookup("d")->internal_scale() == near(8.64e7));  // day in ms
+  CHECK(lookup("k")->dim == dim_of("m").pow(-1));         // kayser
+  CHECK(lookup("G")->dim == dim_of("T"));                 // gauss
+  CHECK(lookup("erg")->dim == dim_of("J"));
+  // A prefixed SI reading wins over an astro symbol of the same spelling.
+  CHECK(lookup("Pa")->dim == dim_of("N") / dim_of("m").pow(2));
+}
+
+TEST_CASE("units: algebra of the issue's examples") {
+  // mV * ms**-1 is a voltage rate; internally 1 (mV/ms is the internal unit of dV/dt).
+  Unit mv_per_ms = *lookup("mV") * lookup("ms")->pow(-1);
+  CHECK(mv_per_ms.dim == dim_of("V") / dim_of("s"));
+  CHECK(mv_per_ms.internal_scale() == near(1.0));
+  // pA * GOhm = mV, exactly, with internal numbers multiplying.
+  Unit pa_gohm = *lookup("pA") * *lookup("GOhm");
+  CHECK(pa_gohm.dim == dim_of("mV"));
+  CHECK(pa_gohm.internal_scale() == near(lookup("mV")->internal_scale()));
+  // nS * mV = pA.
+  Unit ns_mv = *lookup("nS") * *lookup("mV");
+  CHECK(ns_mv.dim == dim_of("pA"));
+  CHECK(ns_mv.internal_scale() == near(1.0));
+  // 1/s (spike ports): 1e-3 per ms; Hz is the same unit.
+  Unit per_s = Unit{} / *lookup("s");
+  CHECK(per_s.internal_scale() == near(1e-3));
+  CHECK(lookup("Hz")->internal_scale() == near(1e-3));
+  CHECK(per_s.dim == lookup("Hz")->dim);
+  // Prefixes: 1 V = 1000 mV, 1 uS = 1000 nS, 1 nA = 1000 pA, 1 Ohm = 1e-9 GOhm.
+  CHECK(lookup("V")->internal_scale() == near(1e3));
+  CHECK(lookup("uS")->internal_scale() == near(1e3));
+  CHECK(lookup("nA")->internal_scale() == near(1e3));
+  CHECK(lookup("Ohm")->internal_scale() == near(1e-9));
+  CHECK(lookup("MOhm")->internal_scale() == near(1e-3));
+  CHECK(lookup("mmol")->internal_scale() == near(1e-3));
+  // Powers: ms**2, ms**-1, fractional ns**0.5 and ns**-0.5 round-trip.
+  CHECK(lookup("ms")->pow(2).internal_scale() == near(1.0));
+  CHECK(lookup("s")->pow(2).internal_scale() == near(1e6));
+  Unit root = lookup("ns")->pow(0.5);
+  CHECK(root.dim.exp[Second] == 0.5);
+  CHECK((root * root).dim == dim_of("s"));
+  CHECK((root * root).internal_scale() == near(1e-6));
+  CHECK((root * lookup("ns")->pow(-0.5)).dim.dimensionless());
+  // Conversion factor between two units of one dimension = ratio of internal scales.
+  CHECK(lookup("V")->internal_scale() / lookup("mV")->internal_scale() == near(1000.0));
+  CHECK(lookup("ms")->internal_scale() / lookup("s")->internal_scale() == near(1e-3));
 }
 
 TEST_CASE("units: Dimension::to_string") {
