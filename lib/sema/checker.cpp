@@ -1,5 +1,6 @@
 // The checker: resolves names, types every expression (with physical dimensions), and
 // applies the language's context conditions. Each condition reports its own stable code.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <functional>
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "sema/builtins.h"
+#include "sema/cocos.h"
 #include "sema/model.h"
 
 namespace nestjit::sema {
@@ -24,7 +26,17 @@ std::string Type::to_string() const {
     case Kind::Quantity: {
       if (dim.dimensionless()) return "real";
       std::string n = units::internal_unit_name(dim);
-      return n.empty() ? dim.to_string() : n;
+      if (!n.empty() && n.find(' ') == std::string::npos) return n;
+      // Powers of time read better in ms, the internal time unit: ms**2, 1/ms**2.
+      bool time_only = true;
+      for (int i = 0; i < units::kBaseCount; ++i)
+        if (i != units::Second && dim.exp[i] != 0) time_only = false;
+      if (time_only) {
+        double p = dim.exp[units::Second];
+        std::string e = fmt::format("{}", std::fabs(p));
+        return p > 0 ? "ms**" + e : "1/ms**" + e;
+      }
+      return dim.to_string();
     }
   }
   return "?";
@@ -83,22 +95,24 @@ class Checker {
     add_predefined();
     declare_ports();
     declare_kernels();
-    // Declarations are checked in block order parameters, internals, state as NEST evaluates
-    // them; each initializer may only use names declared before it.
-    declare_block(model_.parameters, SymbolKind::Parameter);
-    declare_block(model_.internals, SymbolKind::Internal);
-    declare_block(model_.state, SymbolKind::State);
+    declare_variables();
+    check_variable_initializers();
     declare_inlines();
     check_equations();
-    if (model_.update) check_block(*model_.update, Context::Update);
+    if (model_.update) {
+      begin_body(*model_.update);
+      check_block(*model_.update, Context::Update);
+    }
     for (const auto& h : model_.on_receive) check_on_receive(h);
     for (const auto& c : model_.on_condition) {
+      begin_body(c.body);
       Type t = expr(*c.condition, Context::OnCondition);
       require_boolean(t, *c.condition, "onCondition");
       check_block(c.body, Context::OnCondition);
     }
     for (const auto& f : model_.functions) check_function(f);
     check_integrate_odes_called();
+    cocos::run_all({model_, *m_, file_, diags_});
     return std::move(m_);
   }
 
@@ -110,6 +124,31 @@ class Checker {
   std::vector<std::vector<Symbol*>> scopes_;  // local scopes, innermost last
   std::vector<std::unique_ptr<Symbol>> locals_;
   bool integrate_odes_seen_ = false;
+  // Every local declaration of the handler/function body being checked, to tell "used
+  // before its declaration" from "not declared at all".
+  std::vector<std::pair<std::string, SourceSpan>> body_locals_;
+
+  void begin_body(const ast::Block& body) {
+    body_locals_.clear();
+    std::function<void(const ast::Block&)> walk = [&](const ast::Block& b) {
+      for (const auto& st : b) {
+        if (st->kind == ast::Stmt::Kind::Declaration)
+          for (size_t i = 0; i < st->declaration->names.size(); ++i)
+            body_locals_.emplace_back(st->declaration->names[i],
+                                      i < st->declaration->name_spans.size()
+                                          ? st->declaration->name_spans[i]
+                                          : st->span);
+        for (const auto& br : st->branches) walk(br.body);
+        walk(st->body);
+      }
+    };
+    walk(body);
+  }
+  const SourceSpan* later_local(const std::string& name, const SourceSpan& use) const {
+    for (const auto& [n, span] : body_locals_)
+      if (n == name && pos(span) > pos(use)) return &span;
+    return nullptr;
+  }
   bool emit_seen_ = false;
 
   void error(const std::string& code, SourceSpan span, std::string msg, std::string hint = {}) {
@@ -278,48 +317,118 @@ class Checker {
       case EK::Name: {
         // A parameter initialised by a literal also counts (NESTML allows it).
         const Symbol* s = lookup(e.text, 0);
-        if (s && s->init && (s->kind == SymbolKind::Parameter || s->kind == SymbolKind::Internal))
-          return constant_value(*s->init);
+        if (s && s->init && (s->kind == SymbolKind::Parameter || s->kind == SymbolKind::Internal)) {
+          if (s->declaration == current_decl_ || constant_depth_ > 16) return std::nullopt;
+          ++constant_depth_;
+          auto v = constant_value(*s->init);
+          --constant_depth_;
+          return v;
+        }
+        // A unit name counts with its written magnitude 1 (`2 mmol/pA` as an exponent is 2).
+        if (!s && units::lookup(e.text)) return 1.0;
         return std::nullopt;
       }
       default: return std::nullopt;
     }
   }
 
-  void declare_block(const std::vector<ast::Declaration>& block, SymbolKind kind) {
-    for (const auto& d : block) {
-      Type t = declared_type(d.type);
-      if (d.vector_size) expr(*d.vector_size, Context::Declaration);
+  // Model-level variables (parameters, state, internals) are all declared first, in source
+  // order, so that an initializer may use a variable of another block whatever the block
+  // order in the file (the corpus does both). Within one block, an initializer may only use
+  // names declared before it (NEST evaluates a block top to bottom), and never its own name.
+  struct PendingDecl {
+    const ast::Declaration* decl;
+    SymbolKind kind;
+    Type type;
+    std::vector<Symbol*> symbols;
+  };
+  std::vector<PendingDecl> pending_;
+  int constant_depth_ = 0;
+  const ast::Declaration* current_decl_ = nullptr;  // whose initializer is being checked
+  SymbolKind current_decl_kind_ = SymbolKind::Local;
+
+  void declare_variables() {
+    std::vector<PendingDecl> all;
+    for (const auto& d : model_.parameters) all.push_back({&d, SymbolKind::Parameter, {}, {}});
+    for (const auto& d : model_.state) all.push_back({&d, SymbolKind::State, {}, {}});
+    for (const auto& d : model_.internals) all.push_back({&d, SymbolKind::Internal, {}, {}});
+    std::stable_sort(all.begin(), all.end(), [](const PendingDecl& a, const PendingDecl& b) {
+      return std::pair(a.decl->span.line, a.decl->span.column) <
+             std::pair(b.decl->span.line, b.decl->span.column);
+    });
+    for (auto& p : all) {
+      const ast::Declaration& d = *p.decl;
+      p.type = declared_type(d.type);
+      if (p.type.kind == Type::Kind::Void)
+        error("E-VOID-VARIABLE", d.type.span,
+              fmt::format("variable '{}' cannot have type void", d.names.empty() ? "" : d.names[0]),
+              "void is only a function return type; use real, integer, boolean, string or a unit");
       for (size_t i = 0; i < d.names.size(); ++i) {
         auto [name, order] = split_primes(d.names[i]);
         SourceSpan span = i < d.name_spans.size() ? d.name_spans[i] : d.span;
-        if (!d.init && kind == SymbolKind::State)
-          error("E-STATE-NOT-INITIALIZED", span,
-                fmt::format("state variable '{}' has no initial value", d.names[i]),
-                fmt::format("write e.g. '{} {} = ...'", d.names[i], t.to_string()));
-        // The initializer is checked before the name exists: self-reference is an error.
-        if (d.init && i == 0) {
-          Type it = expr(*d.init, Context::Declaration);
-          check_assignable(t, it, *d.init, d.names[i]);
-        }
         redeclaration_check(name, order, span);
-        Symbol* s = add_symbol(name, order, kind, t, span);
+        Symbol* s = add_symbol(name, order, p.kind, p.type, span);
         s->declaration = &d;
         s->init = d.init.get();
         s->is_vector = d.vector_size != nullptr;
+        p.symbols.push_back(s);
         if (units::lookup(name))
           warning("W-VARIABLE-SHADOWS-UNIT", span,
                   fmt::format("variable '{}' has the name of a physical unit; the variable wins "
-                              "from here on",
+                              "from its declaration on",
                               name));
       }
+    }
+    pending_ = std::move(all);
+  }
+
+  void check_variable_initializers() {
+    for (const auto& p : pending_) {
+      const ast::Declaration& d = *p.decl;
+      current_decl_ = &d;
+      current_decl_kind_ = p.kind;
+      if (d.vector_size) expr(*d.vector_size, Context::Declaration);
+      if (!d.init && p.kind == SymbolKind::State)
+        for (size_t i = 0; i < d.names.size(); ++i)
+          error("E-STATE-NOT-INITIALIZED", i < d.name_spans.size() ? d.name_spans[i] : d.span,
+                fmt::format("state variable '{}' has no initial value", d.names[i]),
+                fmt::format("write e.g. '{} {} = ...'", d.names[i], p.type.to_string()));
+      if (d.init) {
+        Type it = expr(*d.init, Context::Declaration);
+        if (p.type.kind != Type::Kind::Void)
+          check_assignable(p.type, it, *d.init, d.names.empty() ? "" : d.names[0]);
+        check_vector_in_scalar(d, *d.init);
+      }
+      current_decl_ = nullptr;  // a guard talks about the variable itself: `w real = 1 [[w >= 0]]`
       if (d.guard) {
         Type g = expr(*d.guard, Context::Declaration);
         if (!g.is_error() && g.kind != Type::Kind::Boolean)
           error("E-GUARD-NOT-BOOLEAN", d.guard->span,
                 fmt::format("a guard must be a boolean expression, not {}", g.to_string()));
       }
+      current_decl_ = nullptr;
     }
+  }
+
+  // CoCo vector_variable_in_non_vector_declaration: a vector cannot initialise a scalar.
+  void check_vector_in_scalar(const ast::Declaration& d, const Expr& init) {
+    if (d.vector_size) return;
+    std::function<void(const Expr&)> walk = [&](const Expr& e) {
+      if (e.kind == EK::Name && e.args.empty()) {
+        const ExprInfo* info = m_->info(&e);
+        if (info && info->symbol && info->symbol->is_vector) {
+          error("E-VECTOR-IN-SCALAR", e.span,
+                fmt::format("vector '{}' is used to initialise the scalar '{}'", e.text,
+                            d.names.empty() ? "" : d.names[0]),
+                fmt::format("index it, e.g. '{}[0]', or declare '{}' as a vector", e.text,
+                            d.names.empty() ? "" : d.names[0]));
+          return;
+        }
+      }
+      if (e.kind == EK::Call) return;  // arguments of calls are checked by the call
+      for (const auto& a : e.args) walk(*a);
+    };
+    walk(init);
   }
 
   void declare_ports() {
@@ -369,15 +478,32 @@ class Checker {
   void check_equations() {
     for (const auto& k : model_.kernels)
       for (const auto& part : k.parts) {
+        delta_allowed_ = nullptr;
+        if (part.order == 0 && part.rhs->kind == EK::Call && part.rhs->text == "delta" &&
+            part.rhs->args.size() == 1 && part.rhs->args[0]->kind == EK::Name &&
+            part.rhs->args[0]->text == "t" && part.rhs->args[0]->primes == 0)
+          delta_allowed_ = part.rhs.get();
         Type r = expr(*part.rhs, Context::Equations);
+        delta_allowed_ = nullptr;
         if (part.order == 0 && !r.is_error() && !r.is_real() && r.kind != Type::Kind::Integer)
           error("E-KERNEL-TYPE", part.rhs->span,
                 fmt::format("kernel '{}' must be a dimensionless function of t, but this has "
                             "type {}",
                             part.name, r.to_string()),
                 "divide by the unit, e.g. exp(-t / tau)");
+        if (part.order > 0) check_kernel_ode(part, r);
       }
     for (const auto& ode : model_.odes) {
+      if (ode.order == 0) {
+        error("E-ODE-ORDER", ode.lhs_span,
+              fmt::format("the equation for '{}' has no derivative on its left-hand side",
+                          ode.name),
+              fmt::format("write '{}\' = ...' for a first-order ODE, or make it an inline "
+                          "expression: 'inline {} <type> = ...'",
+                          ode.name, ode.name));
+        expr(*ode.rhs, Context::Equations);
+        continue;
+      }
       const Symbol* s = lookup_model(ode.name, 0);
       if (!s || s->kind != SymbolKind::State) {
         error("E-ODE-NOT-STATE", ode.lhs_span,
@@ -401,6 +527,101 @@ class Checker {
     }
   }
 
+  // CoCo kernel_type for the ODE form `kernel g^(n) = rhs`: g is dimensionless, so the
+  // right-hand side must have unit 1/time**n and the state variable holding g^(k) (its
+  // initial value is the per-spike increment) 1/time**k.
+  void check_kernel_ode(const ast::KernelDef::Part& part, Type rhs) {
+    const units::Dimension per_time = units::lookup("Hz")->dim;
+    if (!rhs.is_error() && !(rhs.is_numeric() && (rhs.kind == Type::Kind::Quantity ? rhs.dim : units::Dimension{}) == per_time.pow(part.order)))
+      error("E-KERNEL-TYPE", part.rhs->span,
+            fmt::format("kernel '{}{}' must have unit {}, but the right-hand side has type {}",
+                        part.name, std::string(part.order, '\''),
+                        Type::quantity(per_time.pow(part.order)).to_string(), rhs.to_string()),
+            "a kernel is dimensionless; its n-th derivative has unit 1/ms**n");
+    for (int k = 0; k < part.order; ++k) {
+      const Symbol* s = lookup_model(part.name, k);
+      std::string full = part.name + std::string(k, '\'');
+      if (!s || s->kind != SymbolKind::State) {
+        error("E-KERNEL-IV-MISSING", part.lhs_span,
+              fmt::format("kernel '{}{}' needs the state variable '{}' for its initial value",
+                          part.name, std::string(part.order, '\''), full),
+              fmt::format("declare it in 'state:', e.g. '{} {} = 0'", full,
+                          k == 0 ? "real" : Type::quantity(per_time.pow(k)).to_string()));
+        continue;
+      }
+      if (s->type.is_error()) continue;
+      units::Dimension d = s->type.kind == Type::Kind::Quantity ? s->type.dim : units::Dimension{};
+      if (!s->type.is_numeric() || d != per_time.pow(k))
+        error("E-KERNEL-IV-TYPE", s->span,
+              fmt::format("'{}' is the initial value of a kernel derivative of order {} and must "
+                          "have type {}, not {}",
+                          full, k, Type::quantity(per_time.pow(k)).to_string(),
+                          s->type.to_string()),
+              k == 0 ? "a kernel is dimensionless: use real"
+                     : fmt::format("write e.g. '{} {} = 1 / ms'", full,
+                                   Type::quantity(per_time.pow(k)).to_string()));
+    }
+  }
+
+  // CoCo user_defined_function_correctly_defined: a typed function returns a value of a
+  // compatible type on every path; a void function returns no value.
+  bool always_returns(const ast::Block& b) {
+    for (const auto& st : b) {
+      if (st->kind == ast::Stmt::Kind::Return) return true;
+      if (st->kind == ast::Stmt::Kind::If && !st->branches.empty() &&
+          !st->branches.back().condition) {
+        bool all = true;
+        for (const auto& br : st->branches) all = all && always_returns(br.body);
+        if (all) return true;
+      }
+    }
+    return false;
+  }
+
+  void check_returns(const ast::Function& f) {
+    Type want = f.return_type ? declared_type(*f.return_type) : Type::void_();
+    bool is_void = want.kind == Type::Kind::Void;
+    std::function<void(const ast::Block&)> walk = [&](const ast::Block& b) {
+      bool returned = false;
+      for (const auto& st : b) {
+        if (returned) {
+          warning("W-UNREACHABLE", st->span, "this statement is never executed",
+                  "it follows a return statement");
+          returned = false;  // once per block
+        }
+        if (st->kind == ast::Stmt::Kind::Return) {
+          returned = true;
+          if (is_void && st->value)
+            error("E-RETURN-TYPE", st->value->span,
+                  fmt::format("function '{}' has no return type but returns a value", f.name),
+                  "declare the return type after the parameter list, e.g. ') real:'");
+          else if (!is_void && !st->value)
+            error("E-RETURN-TYPE", st->span,
+                  fmt::format("function '{}' must return a value of type {}", f.name,
+                              want.to_string()));
+          else if (!is_void) {
+            const ExprInfo* info = m_->info(st->value.get());
+            // Upstream accepts a real returned from a boolean function (tests/valid/
+            // CoCoFunctionNotUnique); it converts as C++ does.
+            bool to_bool = want.kind == Type::Kind::Boolean && info && info->type.is_real();
+            if (info && !info->type.is_error() && !want.is_error() && !to_bool &&
+                !assignable(want, info->type))
+              error("E-RETURN-TYPE", st->value->span,
+                    fmt::format("function '{}' returns {} but this value has type {}", f.name,
+                                want.to_string(), info->type.to_string()));
+          }
+        }
+        for (const auto& br : st->branches) walk(br.body);
+        walk(st->body);
+      }
+    };
+    walk(f.body);
+    if (!is_void && !want.is_error() && !always_returns(f.body))
+      error("E-RETURN-MISSING", f.name_span,
+            fmt::format("function '{}' does not return a value on every path", f.name),
+            fmt::format("end every path with 'return <{}>'", want.to_string()));
+  }
+
   void check_on_receive(const ast::OnReceive& h) {
     const Symbol* p = lookup_model(h.port, 0);
     if (!p || p->kind != SymbolKind::SpikePort)
@@ -409,6 +630,7 @@ class Checker {
             "declare it in 'input:' as '" + h.port + " <- spike'");
     for (const auto& a : h.args)
       if (a.value) expr(*a.value, Context::OnReceive);
+    begin_body(h.body);
     check_block(h.body, Context::OnReceive);
   }
 
@@ -426,12 +648,16 @@ class Checker {
       scopes_.back().push_back(s.get());
       m_->symbols.push_back(std::move(s));
     }
+    begin_body(f.body);
     check_block(f.body, Context::Function);
     scopes_.pop_back();
+    check_returns(f);
   }
 
   void check_integrate_odes_called() {
-    if ((!model_.odes.empty() || !model_.kernels.empty()) && !integrate_odes_seen_)
+    // Only ODEs need the call: convolutions (kernels) are advanced every step regardless
+    // (LANGUAGE.md 7.5); upstream's corpus has kernel-only models without the call.
+    if (!model_.odes.empty() && !integrate_odes_seen_)
       error("E-INTEGRATE-ODES-MISSING", model_.name_span,
             fmt::format("model '{}' has equations but never calls integrate_odes()", model_.name),
             "call integrate_odes() in the update block");
@@ -483,14 +709,36 @@ class Checker {
         check_block(s.body, ctx);
         break;
       case SK::For: {
+        Type from = expr(*s.from, ctx);
+        Type to = expr(*s.to, ctx);
+        for (const auto* bound : {&from, &to})
+          if (!bound->is_error() && !bound->is_numeric())
+            error("E-FOR-BOUNDS", (bound == &from ? s.from : s.to)->span,
+                  fmt::format("the bounds of a for loop must be numbers, not {}",
+                              bound->to_string()));
         const Symbol* v = lookup(s.loop_var, 0);
-        if (v) m_->loop_vars[&s] = v;
-        if (!v)
-          error("E-VARIABLE-NOT-DEFINED", s.loop_var_span,
-                fmt::format("loop variable '{}' is not declared", s.loop_var),
-                fmt::format("declare it before the loop, e.g. '{} integer = 0'", s.loop_var));
-        expr(*s.from, ctx);
-        expr(*s.to, ctx);
+        if (!v) {
+          // Upstream accepts an undeclared loop variable (tests/valid/CoCoIllegalExpression):
+          // it is then a local of the loop, typed like the lower bound.
+          auto sym = std::make_unique<Symbol>();
+          sym->name = s.loop_var;
+          sym->kind = SymbolKind::Local;
+          sym->type = from.kind == Type::Kind::Integer ? Type::integer() : Type::real();
+          sym->span = s.loop_var_span;
+          v = sym.get();
+          scopes_.emplace_back();
+          scopes_.back().push_back(sym.get());
+          m_->symbols.push_back(std::move(sym));
+          m_->loop_vars[&s] = v;
+          check_block(s.body, ctx);
+          scopes_.pop_back();
+          break;
+        }
+        m_->loop_vars[&s] = v;
+        if (!v->type.is_error() && !v->type.is_numeric())
+          error("E-FOR-BOUNDS", s.loop_var_span,
+                fmt::format("loop variable '{}' must be a number, not {}", s.loop_var,
+                            v->type.to_string()));
         check_block(s.body, ctx);
         break;
       }
@@ -501,7 +749,23 @@ class Checker {
     const Expr& target = *s.target;
     const Symbol* sym = lookup(target.text, target.primes);
     Type vt = expr(*s.value, ctx);
-    if (target.args.size() == 1) expr(*target.args[0], ctx);
+    if (target.args.size() == 1) {
+      Type it = expr(*target.args[0], ctx);
+      if (!it.is_error() && it.kind != Type::Kind::Integer)
+        error("E-VECTOR-INDEX", target.args[0]->span,
+              fmt::format("the index of '{}' must be an integer, not {}", target.text,
+                          it.to_string()));
+      if (auto v = constant_value(*target.args[0]); v && *v < 0)
+        error("E-VECTOR-INDEX", target.args[0]->span,
+              fmt::format("the index of '{}' must not be negative ({})", target.text, *v));
+    }
+    if (!sym && later_local(target.text, target.span)) {
+      error("E-VARIABLE-USED-BEFORE-DECLARATION", target.span,
+            fmt::format("'{}' is assigned before its declaration at line {}", target.text,
+                        later_local(target.text, target.span)->line),
+            "move the declaration above its first use");
+      return;
+    }
     if (!sym) {
       error("E-VARIABLE-NOT-DEFINED", target.span,
             fmt::format("'{}' is not declared", target.text + std::string(target.primes, '\'')),
@@ -551,18 +815,20 @@ class Checker {
   }
 
   // Declaration and assignment compatibility (LANGUAGE.md 3.3).
+  static bool assignable(Type target, Type value) {
+    using K = Type::Kind;
+    if (target.kind == value.kind)
+      return target.kind != K::Quantity || target.dim == value.dim || target.dim.dimensionless();
+    if (target.kind == K::Quantity && target.dim.dimensionless())
+      return value.kind == K::Integer || value.kind == K::Boolean;
+    if (target.kind == K::Integer) return value.kind == K::Quantity && value.dim.dimensionless();
+    return false;
+  }
+
   void check_assignable(Type target, Type value, const Expr& e, const std::string& name) {
     if (target.is_error() || value.is_error()) return;
     using K = Type::Kind;
-    bool ok = false;
-    if (target.kind == value.kind) {
-      ok = target.kind != K::Quantity || target.dim == value.dim || target.dim.dimensionless();
-    } else if (target.kind == K::Quantity && target.dim.dimensionless()) {
-      ok = value.kind == K::Integer || value.kind == K::Boolean;
-    } else if (target.kind == K::Integer) {
-      ok = value.kind == K::Quantity && value.dim.dimensionless();
-    }
-    if (ok) return;
+    if (assignable(target, value)) return;
     std::string hint;
     if (target.is_unit() && (value.is_real() || value.kind == K::Integer))
       hint = fmt::format("give the value a unit, e.g. '... {}'", target.to_string());
@@ -611,9 +877,43 @@ class Checker {
     return record(e, Type::error());
   }
 
+  // Where a declaration stands in the file, for "declared before use" comparisons.
+  static std::pair<int, int> pos(const SourceSpan& s) { return {s.line, s.column}; }
+
   Type name(const Expr& e, Context ctx) {
-    if (e.args.size() == 1) expr(*e.args[0], ctx);
+    if (e.args.size() == 1) {
+      Type it = expr(*e.args[0], ctx);
+      if (!it.is_error() && it.kind != Type::Kind::Integer)
+        error("E-VECTOR-INDEX", e.args[0]->span,
+              fmt::format("the index of '{}' must be an integer, not {}", e.text, it.to_string()));
+      if (auto v = constant_value(*e.args[0]); v && *v < 0)
+        error("E-VECTOR-INDEX", e.args[0]->span,
+              fmt::format("the index of '{}' must not be negative ({})", e.text, *v));
+    }
     const Symbol* s = lookup(e.text, e.primes);
+    // Inside the initializer of a model-level declaration: its own name is a recursive
+    // definition; a later name of the same block is used before its declaration (a unit of
+    // that name still means the unit there).
+    if (s && current_decl_ && s->declaration == current_decl_) {
+      error("E-VARIABLE-RECURSIVE", e.span,
+            fmt::format("'{}' is used in its own initializer", e.text),
+            "a variable cannot be defined in terms of itself; use another variable or a literal");
+      return record(e, Type::error());
+    }
+    if (s && current_decl_ && s->declaration && s->kind != SymbolKind::Local &&
+        pos(s->declaration->span) > pos(current_decl_->span)) {
+      bool same_block = s->kind == current_decl_kind_;
+      if (e.primes == 0 && units::lookup(e.text)) {
+        s = nullptr;  // the unit: the variable only wins from its declaration on
+      } else if (same_block) {
+        error("E-VARIABLE-USED-BEFORE-DECLARATION", e.span,
+              fmt::format("'{}' is used before its declaration at line {}", e.text,
+                          s->span.line),
+              "a block is evaluated top to bottom: move the declaration of '" + e.text +
+                  "' above this line");
+        return record(e, s->type, s);
+      }
+    }
     if (s) {
       if (s->kind == SymbolKind::Kernel)
         error("E-KERNEL-OUTSIDE-CONVOLVE", e.span,
@@ -631,6 +931,12 @@ class Checker {
       }
     }
     std::string full = e.text + std::string(e.primes, '\'');
+    if (const SourceSpan* later = later_local(e.text, e.span)) {
+      error("E-VARIABLE-USED-BEFORE-DECLARATION", e.span,
+            fmt::format("'{}' is used before its declaration at line {}", full, later->line),
+            "move the declaration above its first use");
+      return record(e, Type::error());
+    }
     std::string hint = "declare it in a state, parameters or internals block";
     if (e.primes > 0 && lookup(e.text, 0))
       hint = fmt::format("'{}' exists, but its derivative '{}' is not a state variable", e.text, full);
@@ -775,6 +1081,13 @@ class Checker {
     for (const auto& a : e.args) args.push_back(expr(*a, ctx));
     if (fn == "emit_spike") {
       emit_seen_ = true;
+      // Main takes 0 or 1 argument (the weight); the seed dialect adds a delay.
+      if (args.size() > 2)
+        error("E-EMIT-SPIKE-ARGS", e.span,
+              fmt::format("emit_spike() takes at most 2 arguments (weight, delay), but {} were "
+                          "given",
+                          args.size()),
+              "write emit_spike() in a neuron and emit_spike(w) in a synapse");
       bool has_spike_output = false;
       for (const auto& o : model_.outputs) has_spike_output |= o.kind == ast::OutputPort::Kind::Spike;
       if (!has_spike_output)
@@ -783,6 +1096,7 @@ class Checker {
       return record(e, Type::void_());
     }
     if (const BuiltinFunction* b = builtin(fn)) {
+      check_call_context(e, *b, ctx);
       if (!b->variadic && args.size() != b->arity) {
         error("E-FUNCTION-ARITY", e.span,
               fmt::format("{}() takes {} argument{}, but {} {} given", fn, b->arity,
@@ -791,6 +1105,7 @@ class Checker {
       }
       for (const Type& t : args)
         if (t.is_error()) return record(e, Type::error());
+      check_template_args(e, *b, args);
       return record(e, b->result(args));
     }
     for (const auto& f : model_.functions)
@@ -799,6 +1114,9 @@ class Checker {
           error("E-FUNCTION-ARITY", e.span,
                 fmt::format("{}() takes {} arguments, but {} were given", fn, f.params.size(),
                             args.size()));
+        else
+          for (size_t i = 0; i < args.size(); ++i)
+            check_argument(f, i, declared_type(f.params[i].type), args[i], *e.args[i]);
         Type r = f.return_type ? declared_type(*f.return_type) : Type::void_();
         ExprInfo& info = m_->exprs[&e];
         info.type = r;
@@ -809,6 +1127,101 @@ class Checker {
           "predefined functions include exp, ln, log10, min, max, clip, pow, abs, steps, "
           "resolution");
     return record(e, Type::error());
+  }
+
+  // CoCos resolution_func_legally_used, timestep_function_legally_used,
+  // nest_random_functions_legally_used and simple_delta_function: where a predefined
+  // function may be called.
+  void check_call_context(const Expr& e, const BuiltinFunction& b, Context ctx) {
+    switch (b.id) {
+      case Builtin::Resolution:
+      case Builtin::Steps:
+        if (ctx == Context::Equations || ctx == Context::Function)
+          error("E-RESOLUTION-CONTEXT", e.span,
+                fmt::format("{}() cannot be used in {}", b.name,
+                            ctx == Context::Equations ? "the equations block" : "a function"),
+                "use it in update, onReceive/onCondition or a parameters, state or internals "
+                "initializer");
+        else
+          warning("W-RESOLUTION-USED", e.span,
+                  fmt::format("the model depends on the simulation resolution through {}()",
+                              b.name),
+                  "results then change with the resolution; prefer timestep() in update");
+        break;
+      case Builtin::Timestep:
+        if (ctx == Context::Equations || ctx == Context::Function)
+          error("E-TIMESTEP-CONTEXT", e.span,
+                fmt::format("timestep() cannot be used in {}",
+                            ctx == Context::Equations ? "the equations block" : "a function"),
+                "use it in the update block");
+        break;
+      case Builtin::RandomNormal:
+      case Builtin::RandomUniform:
+      case Builtin::RandomPoisson:
+        if (ctx == Context::Equations || ctx == Context::Declaration)
+          error("E-RANDOM-CONTEXT", e.span,
+                fmt::format("{}() can only be called in update, onReceive or onCondition, not in "
+                            "{}",
+                            b.name,
+                            ctx == Context::Equations ? "the equations block"
+                                                      : "a declaration's initializer"),
+                "draw the random number in the update block and store it in a state variable");
+        break;
+      case Builtin::Delta:
+        if (&e != delta_allowed_)
+          error("E-DELTA-FORM", e.span, "delta() can only be used as 'kernel K = delta(t)'",
+                "define a delta kernel and convolve it with a spike port");
+        break;
+      default: break;
+    }
+  }
+  const Expr* delta_allowed_ = nullptr;
+
+  // CoCo function_argument_template_types_consistent: the arguments a predefined function
+  // takes as one template type T (min, max, clip, random_normal...) must agree.
+  void check_template_args(const Expr& e, const BuiltinFunction& b, const std::vector<Type>& args) {
+    size_t n = 0;
+    switch (b.id) {
+      case Builtin::Min: case Builtin::Max: case Builtin::RandomNormal:
+      case Builtin::RandomUniform: n = 2; break;
+      case Builtin::Clip: n = 3; break;
+      default: return;
+    }
+    const Type* unit = nullptr;
+    for (size_t i = 0; i < n && i < args.size(); ++i) {
+      if (!args[i].is_numeric()) {
+        error("E-OPERAND-TYPE", e.args[i]->span,
+              fmt::format("{}() needs numbers, but argument {} has type {}", b.name, i + 1,
+                          args[i].to_string()));
+        return;
+      }
+      if (args[i].is_unit() && !unit) unit = &args[i];
+    }
+    if (!unit) return;
+    for (size_t i = 0; i < n && i < args.size(); ++i) {
+      if (args[i].is_unit() && args[i].dim != unit->dim) {
+        error("E-TEMPLATE-ARGS", e.args[i]->span,
+              fmt::format("the arguments of {}() must have one type, but {} and {} differ in "
+                          "dimension",
+                          b.name, unit->to_string(), args[i].to_string()),
+              "convert the arguments to the same physical dimension");
+        return;
+      }
+      if (!args[i].is_unit())
+        warning("W-IMPLICIT-UNIT", e.args[i]->span,
+                fmt::format("argument {} of {}() has no unit; it is taken in {}", i + 1, b.name,
+                            unit->to_string()),
+                "give the number a unit");
+    }
+  }
+
+  // CoCo function_calls_consistent: argument types follow assignment compatibility.
+  void check_argument(const ast::Function& f, size_t i, Type want, Type got, const Expr& arg) {
+    if (want.is_error() || got.is_error() || assignable(want, got)) return;
+    error("E-ARGUMENT-TYPE", arg.span,
+          fmt::format("argument {} of {}() ('{}') has type {} but {} was given", i + 1, f.name,
+                      f.params[i].name, want.to_string(), got.to_string()),
+          want.is_unit() && !got.is_unit() ? "give the value a unit" : "");
   }
 
   Type convolve(const Expr& e, Context ctx) {

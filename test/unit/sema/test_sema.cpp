@@ -80,13 +80,13 @@ TEST_CASE("sema: E-VARIABLE-NOT-DEFINED at the undefined name") {
 }
 
 TEST_CASE("sema: an initializer may only use names declared before it") {
-  // b is declared after a: using it in a's initializer is "not defined" (LANGUAGE.md 3.1).
+  // b is declared after a in the same block: "used before its declaration" (LANGUAGE.md 3.1).
   expect_single_error(
       "model m:\n"
       "    parameters:\n"
       "        a real = b\n"  // b at column 18
       "        b real = 1\n",
-      "E-VARIABLE-NOT-DEFINED", 3, 18);
+      "E-VARIABLE-USED-BEFORE-DECLARATION", 3, 18);
 }
 
 TEST_CASE("sema: E-VARIABLE-REDECLARED at the second declaration") {
