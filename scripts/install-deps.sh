@@ -10,6 +10,7 @@ packages=(
   libsundials-dev
   libfmt-dev doctest-dev libeigen3-dev libcli11-dev
   gnuplot-nox
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
