@@ -8,7 +8,7 @@ packages=(
   llvm-19-dev libzstd-dev libedit-dev
   antlr4 libantlr4-runtime-dev uuid-dev
   libsundials-dev
-  libfmt-dev doctest-dev libeigen3-dev libcli11-dev
+  libfmt-dev doctest-dev libeigen3-dev libcli11-dev nlohmann-json3-dev
   gnuplot-nox
   clang libclang-rt-14-dev
 )

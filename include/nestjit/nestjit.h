@@ -46,6 +46,24 @@ struct InstallOptions {
   std::string delay_variable;
   // Models to treat as synapses besides those whose name ends in "synapse".
   std::vector<std::string> synapse_models;
+  // Numeric solver for non-linear ODEs: "rk45" (adaptive RKF45 as NEST's GSL, default) or
+  // "forward-Euler" (one explicit Euler step per integrate_odes call).
+  std::string numeric_solver = "rk45";
+  // "analytic" (default): linear ODEs and kernels are solved exactly by propagators, the
+  // rest numerically; "numeric": everything, kernels included, goes to the numeric solver
+  // (NESTML's `solver: "numeric"`).
+  std::string solver = "analytic";
+};
+
+// What nestjit made of an installed model.
+struct ModelInfo {
+  std::string name;
+  bool is_synapse = false;
+  std::vector<std::string> parameters, state, recordables;
+  size_t exact_variables = 0;    // ODE and kernel states solved by propagators
+  size_t numeric_variables = 0;  // ODE states solved by the numeric solver
+  std::string numeric_solver;    // "rk45" or "forward-Euler"
+  std::string source_path;
 };
 
 struct InstallResult {
@@ -64,7 +82,7 @@ struct NodeCollection {
   size_t size() const { return count; }
 };
 
-using Value = std::variant<double, std::vector<double>, std::string>;
+using Value = std::variant<double, std::vector<double>, std::string, std::vector<std::string>>;
 using Params = std::map<std::string, Value>;
 
 enum class ConnRule { all_to_all, one_to_one };
@@ -97,6 +115,14 @@ class Connections {
 struct SpikeEvents {
   std::vector<uint64_t> senders;
   std::vector<double> times;  // ms
+};
+
+// Samples a multimeter has delivered: times (ms), sender ids, and one series per recorded
+// name. As in NEST, the samples of the last min-delay slice arrive with the next simulate().
+struct MultimeterEvents {
+  std::vector<double> times;
+  std::vector<uint64_t> senders;
+  std::map<std::string, std::vector<double>> values;
 };
 
 struct KernelOptions {
@@ -132,6 +158,10 @@ class Kernel {
   Connections get_connections(const NodeCollection& source, const NodeCollection& target = {},
                               const std::string& synapse_model = {});
   SpikeEvents spike_events(uint64_t recorder) const;
+  MultimeterEvents multimeter_events(uint64_t multimeter) const;
+  // What a multimeter can record from a model, in NEST's order.
+  std::vector<std::string> recordables(const std::string& model) const;
+  ModelInfo model_info(const std::string& model) const;
   // A model's default value of a parameter or state variable (GetDefaults).
   double get_default(const std::string& model, const std::string& name) const;
   std::vector<std::string> models() const;  // built-in and installed

@@ -14,7 +14,7 @@ namespace {
 const std::set<std::string>& builtin_models() {
   static const std::set<std::string> names = {"spike_generator", "parrot_neuron",
                                               "spike_recorder", "dc_generator",
-                                              "static_synapse"};
+                                              "multimeter", "static_synapse"};
   return names;
 }
 
@@ -67,6 +67,8 @@ InstallResult Kernel::Impl::install(const SourceFilePtr& file, const InstallOpti
   lo.weight_variable = options.weight_variable;
   lo.delay_variable = options.delay_variable;
   lo.synapse_models = options.synapse_models;
+  lo.numeric_solver = options.numeric_solver;
+  lo.solver = options.solver;
   api::LoadOutcome outcome = api::load_models(file, lo);
   InstallResult r;
   r.ok = outcome.ok;
@@ -127,6 +129,8 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
       node = std::make_unique<runtime::ParrotNeuron>();
     } else if (model == "spike_recorder") {
       node = std::make_unique<runtime::SpikeRecorder>();
+    } else if (model == "multimeter") {
+      node = std::make_unique<runtime::Multimeter>();
     } else if (model == "dc_generator") {
       node = std::make_unique<runtime::DcGenerator>();
     } else {
@@ -152,6 +156,12 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
           const auto* times = std::get_if<std::vector<double>>(&value);
           if (!times) throw Error("spike_times needs a list of times in ms");
           g->set_spike_times(*times, net.resolution());
+          continue;
+        }
+        if (auto* mm = dynamic_cast<runtime::Multimeter*>(&node); mm && key == "record_from") {
+          const auto* names = std::get_if<std::vector<std::string>>(&value);
+          if (!names) throw Error("record_from needs a list of names");
+          mm->set_record_from(*names);
           continue;
         }
         node.set_status(key, as_number(key, value));
@@ -181,14 +191,19 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, Conn
     const int64_t delay = net.delay_steps(delay_ms);
     if (spec.synapse_model == "static_synapse") {
       for (auto [s, t] : pairs) {
+        // Connect(multimeter, neuron): the multimeter samples the neuron.
+        if (auto* mm = dynamic_cast<runtime::Multimeter*>(&net.node(s))) {
+          auto* n = dynamic_cast<runtime::JitNeuron*>(&net.node(t));
+          if (!n) throw Error(fmt::format("a multimeter can only record from NESTML neurons, not {}", net.node(t).model_name()));
+          n->attach(mm, net.resolution());
+          continue;
+        }
         runtime::StaticConnection c;
         c.source = s;
         c.target = t;
         c.weight = spec.weight.value_or(1.0);
         c.delay_steps = delay;
         c.receptor = spec.receptor_type;
-        // A recorder sees spikes when they are emitted, not after a delay.
-        if (dynamic_cast<runtime::SpikeRecorder*>(&net.node(t))) c.delay_steps = net.delay_steps(net.resolution());
         net.connect_static(c);
       }
       return;
@@ -283,6 +298,48 @@ SpikeEvents Kernel::spike_events(uint64_t recorder) const {
   auto* r = dynamic_cast<runtime::SpikeRecorder*>(&impl_->net->node(recorder));
   if (!r) throw Error(fmt::format("node {} is not a spike_recorder", recorder));
   return {r->senders, r->times};
+}
+
+MultimeterEvents Kernel::multimeter_events(uint64_t multimeter) const {
+  auto& net = *impl_->net;
+  auto* mm = dynamic_cast<runtime::Multimeter*>(&net.node(multimeter));
+  if (!mm) throw Error(fmt::format("node {} is not a multimeter", multimeter));
+  // Samples reach the multimeter one min-delay slice late (NEST's delivery of DataEvents).
+  const double delivered_until = net.time() - double(net.min_delay()) * net.resolution() + 1e-9;
+  MultimeterEvents out;
+  for (const auto& name : mm->record_from) out.values[name];
+  for (size_t k = 0; k < mm->times.size(); ++k) {
+    if (mm->times[k] > delivered_until) continue;
+    out.times.push_back(mm->times[k]);
+    out.senders.push_back(mm->senders[k]);
+    for (size_t i = 0; i < mm->record_from.size(); ++i)
+      out.values[mm->record_from[i]].push_back(mm->values[i][k]);
+  }
+  return out;
+}
+
+ModelInfo Kernel::model_info(const std::string& model) const {
+  const runtime::LoadedModel& m = impl_->model(model);
+  const nir::Model& ir = *m.ir;
+  ModelInfo info;
+  info.name = ir.name;
+  info.is_synapse = ir.is_synapse;
+  info.recordables = ir.recordables();
+  info.source_path = m.source_path;
+  for (const auto& s : ir.slots) {
+    if (s.role == nir::SlotRole::Parameter) info.parameters.push_back(s.name);
+    if (s.role == nir::SlotRole::State) info.state.push_back(s.name);
+  }
+  for (const auto& v : ir.ode_vars) {
+    if (v.analytic) ++info.exact_variables;
+    else if (!v.is_convolution) ++info.numeric_variables;
+  }
+  info.numeric_solver = ir.numeric_solver == nir::NumericSolver::ForwardEuler ? "forward-Euler" : "rk45";
+  return info;
+}
+
+std::vector<std::string> Kernel::recordables(const std::string& model) const {
+  return impl_->model(model).ir->recordables();
 }
 
 double Kernel::get_default(const std::string& model, const std::string& name) const {

@@ -38,6 +38,8 @@ LoadOutcome load_models(const SourceFilePtr& file, const LoadOptions& options) {
     lopts.post_ports = options.post_ports;
     lopts.weight_variable = cm->is_synapse ? options.weight_variable : "";
     lopts.delay_variable = cm->is_synapse ? options.delay_variable : "";
+    lopts.numeric_solver = options.numeric_solver;
+    lopts.solver = options.solver;
     auto m = nir::lower(*cm, lopts, out.diagnostics);
     if (m) lowered.push_back(std::move(m));
   }

@@ -45,6 +45,16 @@ class Generator {
   }
 
   std::unique_ptr<llvm::Module> run(FunctionNames& names) {
+    // User functions first: prototypes (they may call each other), then bodies.
+    for (size_t i = 0; i < m_.functions.size(); ++i) {
+      const nir::Function& f = m_.functions[i];
+      std::vector<llvm::Type*> params{ptr_};
+      for (ValueType t : f.params) params.push_back(llvm_type(t));
+      auto* ft = llvm::FunctionType::get(f.returns_void ? b_.getVoidTy() : llvm_type(f.result), params, false);
+      user_fns_.push_back(llvm::Function::Create(ft, llvm::Function::InternalLinkage,
+                                                 name("fn_" + f.name), mod_.get()));
+    }
+    for (size_t i = 0; i < m_.functions.size(); ++i) user_function_body(i);
     names.init_parameters = block_fn("init_parameters", m_.init_parameters);
     names.compute_internals = block_fn("compute_internals", m_.compute_internals);
     names.init_state = block_fn("init_state", m_.init_state);
@@ -61,8 +71,9 @@ class Generator {
     names.conv_end = conv_fn("conv_end", ConvPhase::End);
     names.conv_advance = conv_fn("conv_advance", ConvPhase::Advance);
     names.conv_increment = conv_increment_fn();
-    for (size_t i = 0; i < m_.ode_systems.size(); ++i) names.rhs.push_back(rhs_fn(i));
+    for (size_t i = 0; i < m_.numeric_systems.size(); ++i) names.rhs.push_back(rhs_fn(i));
     if (!m_.is_synapse) names.step = step_fn(names);
+    names.recordable_inlines = recordable_inlines_fn();
     return std::move(mod_);
   }
 
@@ -74,6 +85,9 @@ class Generator {
   std::string prefix_;
   llvm::Type *f64_, *i64_, *i32_, *i1_, *ptr_;
   llvm::StructType* ctx_type_;
+
+  std::vector<llvm::Function*> user_fns_;
+  const nir::Function* current_user_fn_ = nullptr;
 
   // State of the function being generated.
   llvm::Function* fn_ = nullptr;
@@ -122,6 +136,24 @@ class Generator {
     return fn_->getName().str();
   }
 
+  void user_function_body(size_t i) {
+    const nir::Function& f = m_.functions[i];
+    fn_ = user_fns_[i];
+    b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
+    locals_.clear();
+    ctxv_ = fn_->getArg(0);
+    slots_ = ctx_field(kSlots);
+    make_locals(f.code);
+    current_user_fn_ = &f;
+    stmts(f.code.body);
+    if (!b_.GetInsertBlock()->getTerminator()) {
+      // Falling off the end: sema requires a return on every path of a typed function.
+      if (f.returns_void) b_.CreateRetVoid();
+      else b_.CreateRet(llvm::Constant::getNullValue(llvm_type(f.result)));
+    }
+    current_user_fn_ = nullptr;
+  }
+
   std::string on_condition_fn() {
     begin_block_fn("on_condition");
     // Each onCondition block has its own locals; they are allocated up front together.
@@ -150,16 +182,42 @@ class Generator {
   }
 
   void emit_conv(ConvPhase phase) {
+    // Every convolution state's new value comes from the start-of-step values of its block.
+    std::vector<std::pair<int, llvm::Value*>> stores;
     for (const auto& c : m_.convolutions) {
       if (c.from_post_archive) continue;
-      if (phase == ConvPhase::End) {
-        store_slot(c.slot, load_slot(c.tmp_slot));
-        continue;
+      for (size_t i = 0; i < c.vars.size(); ++i) {
+        const nir::OdeVar& v = m_.ode_vars[c.vars[i]];
+        if (!v.analytic) continue;  // solver "numeric": integrated with the other ODEs
+        if (phase == ConvPhase::End) {
+          stores.emplace_back(v.slot, load_slot(c.tmp_slots[i]));
+          continue;
+        }
+        stores.emplace_back(phase == ConvPhase::Begin ? c.tmp_slots[i] : v.slot,
+                            propagate(v, /*with_constant=*/false));
       }
-      llvm::Value* p = call_math("exp", {b_.CreateFMul(load_slot(c.rate_slot), ctx_field(kTimestep))});
-      llvm::Value* v = b_.CreateFMul(p, load_slot(c.slot));
-      store_slot(phase == ConvPhase::Begin ? c.tmp_slot : c.slot, v);
     }
+    for (auto& [slot, value] : stores) store_slot(slot, value);
+  }
+
+  // sum_j P_ij x_j (+ sum_j Q_ij b_j) for analytic variable v, over its block.
+  llvm::Value* propagate(const nir::OdeVar& v, bool with_constant) {
+    const nir::AnalyticBlock& b = m_.analytic_blocks[v.block];
+    const size_t k = b.size();
+    llvm::Value* acc = nullptr;
+    auto accumulate = [&](llvm::Value* term) { acc = acc ? b_.CreateFAdd(acc, term) : term; };
+    for (size_t j = 0; j < k; ++j) {
+      if (!b.nonzero[v.row * k + j]) continue;
+      const int x = m_.ode_vars[b.vars[j]].slot;
+      accumulate(b_.CreateFMul(load_slot(b.p_slot + int(v.row * k + j)), load_slot(x)));
+    }
+    if (with_constant)
+      for (size_t j = 0; j < k; ++j) {
+        if (!b.b[j] || !b.nonzero[v.row * k + j]) continue;
+        llvm::Value* bj = as(expr(*b.b[j]), ValueType::F64, b.b[j]->type);
+        accumulate(b_.CreateFMul(load_slot(b.q_slot + int(v.row * k + j)), bj));
+      }
+    return acc ? acc : llvm::ConstantFP::get(f64_, 0.0);
   }
 
   // conv_increment(ctx, port, w): K += w * increment for every convolution with that port.
@@ -176,8 +234,10 @@ class Generator {
       auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
       b_.CreateCondBr(b_.CreateICmpEQ(port, b_.getInt32(c.port)), then, next);
       b_.SetInsertPoint(then);
-      store_slot(c.slot, b_.CreateFAdd(load_slot(c.slot),
-                                       b_.CreateFMul(w, load_slot(c.increment_slot))));
+      for (size_t i = 0; i < c.vars.size(); ++i) {
+        const int x = m_.ode_vars[c.vars[i]].slot;
+        store_slot(x, b_.CreateFAdd(load_slot(x), b_.CreateFMul(w, load_slot(c.increment_slots[i]))));
+      }
       b_.CreateBr(next);
       b_.SetInsertPoint(next);
     }
@@ -185,16 +245,31 @@ class Generator {
     return fn_->getName().str();
   }
 
+  // void recordable_inlines(ctx, double* out): the current value of each recordable inline.
+  std::string recordable_inlines_fn() {
+    auto* ft = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false);
+    begin(name("recordable_inlines"), ft);
+    ctxv_ = fn_->getArg(0);
+    slots_ = ctx_field(kSlots);
+    llvm::Value* out = fn_->getArg(1);
+    for (size_t i = 0; i < m_.recordable_inlines.size(); ++i) {
+      const auto& e = *m_.recordable_inlines[i].second;
+      b_.CreateStore(as(expr(e), ValueType::F64, e.type), b_.CreateConstInBoundsGEP1_64(f64_, out, i));
+    }
+    b_.CreateRetVoid();
+    return fn_->getName().str();
+  }
+
   // int rhs(double t, const double* y, double* dydt, void* ctx)
   std::string rhs_fn(size_t index) {
-    const nir::OdeSystem& sys = m_.ode_systems[index];
+    const nir::NumericSystem& sys = m_.numeric_systems[index];
     auto* ft = llvm::FunctionType::get(i32_, {f64_, ptr_, ptr_, ptr_}, false);
     begin(name(fmt::format("rhs_{}", index)), ft);
     ctxv_ = fn_->getArg(3);
     slots_ = ctx_field(kSlots);
     y_ = fn_->getArg(1);
     std::map<int, int> y_of_slot;
-    for (size_t i = 0; i < sys.state_slots.size(); ++i) y_of_slot[sys.state_slots[i]] = int(i);
+    for (size_t i = 0; i < sys.vars.size(); ++i) y_of_slot[m_.ode_vars[sys.vars[i]].slot] = int(i);
     y_of_slot_ = &y_of_slot;
     llvm::Value* dydt = fn_->getArg(2);
     std::vector<llvm::Value*> values;
@@ -242,6 +317,12 @@ class Generator {
     for (size_t p = 0; p < m_.spike_ports.size(); ++p)
       b_.CreateCall(mod_->getFunction(names.conv_increment),
                     {ctxv_, b_.getInt32(int32_t(p)), load_slot(m_.spike_ports[p].sum_slot)});
+    // Spikes into ODEs (delta kernels, ports used directly) jump at the end of the step.
+    for (const auto& j : m_.jumps) {
+      llvm::Value* c = as(expr(*j.coefficient), ValueType::F64, j.coefficient->type);
+      llvm::Value* w = load_slot(m_.spike_ports[j.port].sum_slot);
+      store_slot(j.slot, b_.CreateFAdd(load_slot(j.slot), b_.CreateFMul(c, w)));
+    }
     call_block(names.on_condition);
     b_.CreateRetVoid();
     return fn_->getName().str();
@@ -319,7 +400,11 @@ class Generator {
         return b_.CreateSelect(c, expr(*e.args[1]), expr(*e.args[2]));
       }
       case Expr::Kind::Builtin: return builtin(e);
-      case Expr::Kind::Call: return llvm::ConstantFP::get(f64_, 0.0);
+      case Expr::Kind::Call: {
+        std::vector<llvm::Value*> args{ctxv_};
+        for (const auto& a : e.args) args.push_back(expr(*a));
+        return b_.CreateCall(user_fns_.at(e.index), args);
+      }
     }
     return llvm::ConstantFP::get(f64_, 0.0);
   }
@@ -422,6 +507,27 @@ class Generator {
 
   // ---- statements ----
 
+  // integrate_odes (SEMANTICS.md 2, phase 4): exact propagation of the selected analytic
+  // variables from their start-of-step values; one RKF45 step of the numeric system; then
+  // the analytic results overwrite whatever the numeric step computed for them.
+  void integrate(const Stmt& s) {
+    if (s.index < 0 || s.index >= int(m_.integrations.size())) return;
+    const nir::Integration& in = m_.integrations[s.index];
+    std::vector<std::pair<int, llvm::Value*>> results;
+    for (int v : in.analytic_vars)
+      results.emplace_back(m_.ode_vars[v].slot, propagate(m_.ode_vars[v], true));
+    if (s.advance_convolutions)  // synapses: nothing else advances their convolutions
+      for (const auto& c : m_.convolutions)
+        if (!c.from_post_archive)
+          for (int v : c.vars)
+            if (m_.ode_vars[v].analytic)
+              results.emplace_back(m_.ode_vars[v].slot, propagate(m_.ode_vars[v], false));
+    if (in.numeric_system >= 0)
+      b_.CreateCall(extern_fn("nestjit_rt_integrate", i32_, {ptr_, i32_}),
+                    {ctxv_, b_.getInt32(in.numeric_system)});
+    for (auto& [slot, value] : results) store_slot(slot, value);
+  }
+
   void stmts(const nir::Block& block) {
     for (const auto& s : block) {
       if (b_.GetInsertBlock()->getTerminator()) return;  // after a return
@@ -438,7 +544,12 @@ class Generator {
       }
       case Stmt::Kind::AssignLocal: b_.CreateStore(expr(*s.value), locals_.at(s.index)); break;
       case Stmt::Kind::Eval: expr(*s.value); break;
-      case Stmt::Kind::Return: b_.CreateRetVoid(); break;
+      case Stmt::Kind::Return:
+        if (current_user_fn_ && !current_user_fn_->returns_void && s.value)
+          b_.CreateRet(as(expr(*s.value), current_user_fn_->result, s.value->type));
+        else
+          b_.CreateRetVoid();
+        break;
       case Stmt::Kind::If: {
         auto* done = llvm::BasicBlock::Create(ctx_, "endif", fn_);
         for (const auto& [cond, body] : s.branches) {
@@ -468,12 +579,7 @@ class Generator {
         b_.SetInsertPoint(done);
         break;
       }
-      case Stmt::Kind::IntegrateOdes:
-        if (s.index >= 0)
-          b_.CreateCall(extern_fn("nestjit_rt_integrate", i32_, {ptr_, i32_}),
-                        {ctxv_, b_.getInt32(s.index)});
-        if (s.advance_convolutions) emit_conv(ConvPhase::Advance);
-        break;
+      case Stmt::Kind::IntegrateOdes: integrate(s); break;
       case Stmt::Kind::EmitSpike: {
         llvm::Value* w = s.args.size() > 0 ? expr(*s.args[0]) : llvm::ConstantFP::get(f64_, 1.0);
         llvm::Value* d = s.args.size() > 1 ? expr(*s.args[1]) : llvm::ConstantFP::get(f64_, 0.0);

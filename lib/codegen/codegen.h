@@ -18,7 +18,8 @@ struct FunctionNames {
   std::string init_parameters, compute_internals, init_state, update, step, on_condition;
   std::string conv_begin, conv_end, conv_advance, conv_increment;
   std::vector<std::string> on_receive;  // parallel to nir::Model::on_receive
-  std::vector<std::string> rhs;         // parallel to nir::Model::ode_systems
+  std::vector<std::string> rhs;         // parallel to nir::Model::numeric_systems
+  std::string recordable_inlines;       // void(ctx, double* out): nir::Model::recordable_inlines
 };
 
 // Every symbol gets `prefix` so several models (and versions of one) share one JIT.

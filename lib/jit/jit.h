@@ -25,6 +25,7 @@ struct ModelCode {
   ConvIncrementFn conv_increment = nullptr;
   std::vector<BlockFn> on_receive;
   std::vector<RhsFn> rhs;
+  void (*recordable_inlines)(NjContext*, double* out) = nullptr;
   std::shared_ptr<void> resources;  // the model's ResourceTracker
 };
 

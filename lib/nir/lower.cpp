@@ -3,6 +3,12 @@
 // weight times the internal scale of 1/s, inline expressions are expanded where used.
 #include "nir/lower.h"
 
+#include <algorithm>
+#include <functional>
+
+#include "nir/equations.h"
+#include "nir/symbolic.h"
+
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -10,6 +16,15 @@
 #include <set>
 
 namespace nestjit::nir {
+
+std::vector<std::string> Model::recordables() const {
+  std::vector<std::string> out;
+  for (const auto& s : slots)
+    if (s.recordable) out.push_back(s.name);
+  for (const auto& [name, e] : recordable_inlines) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 int Model::find_slot(const std::string& name) const {
   for (size_t i = 0; i < slots.size(); ++i)
@@ -73,7 +88,25 @@ ValueType value_type(const sema::Type& t) {
   }
 }
 
+// NEST's spelling of a variable: `$` becomes __DOLLAR and each derivative order __d
+// (g_ex$ -> g_ex__DOLLAR, V' -> V__d); recordables and status keys use these names.
+std::string nest_name(const std::string& name) {
+  std::string out;
+  for (char ch : name) {
+    if (ch == '$') out += "__DOLLAR";
+    else out += ch;
+  }
+  return out;
+}
+
 std::string slot_name(const std::string& name, int order) {
+  std::string s = nest_name(name);
+  for (int i = 0; i < order; ++i) s += "__d";
+  return s;
+}
+
+// The variable as the user wrote it, for messages.
+std::string source_name(const std::string& name, int order) {
   return name + std::string(static_cast<size_t>(order), '\'');
 }
 
@@ -83,10 +116,22 @@ class Lowerer {
       : cm_(cm), ast_(*cm.ast), opts_(opts), diags_(diags), m_(std::make_unique<Model>()) {
     m_->name = ast_.name;
     m_->is_synapse = cm.is_synapse;
+    if (opts.solver == "numeric") m_->all_numeric = true;
+    else if (opts.solver != "analytic")
+      error("E-OPTION", ast_.name_span, fmt::format("unknown solver '{}'", opts.solver),
+            "use \"analytic\" or \"numeric\"");
+    if (opts.numeric_solver == "forward-Euler") m_->numeric_solver = NumericSolver::ForwardEuler;
+    else if (opts.numeric_solver != "rk45")
+      error("E-OPTION", ast_.name_span,
+            fmt::format("unknown numeric solver '{}'", opts.numeric_solver),
+            "use \"rk45\" or \"forward-Euler\"");
   }
 
   std::unique_ptr<Model> run() {
     allocate_slots();
+    for (size_t i = 0; i < ast_.functions.size(); ++i) function_index_[&ast_.functions[i]] = int(i);
+    m_->functions.resize(ast_.functions.size());
+    for (size_t i = 0; i < ast_.functions.size(); ++i) lower_function(ast_.functions[i], m_->functions[i]);
     lower_initialisation();
     lower_odes();
     if (ast_.update) m_->update = lower_block(*ast_.update, Where::Update);
@@ -102,8 +147,14 @@ class Lowerer {
       end_block(cb);
       m_->on_condition.push_back(std::move(cb));
     }
-    finish_convolution_internals();
+    for (const auto& in : ast_.inlines)
+      if (in.is_recordable) {
+        begin_block();
+        m_->recordable_inlines.emplace_back(in.name, convert(expr(*in.rhs), ValueType::F64));
+      }
     if (failed_) return nullptr;
+    analyse_equations(*m_, cm_.file, diags_);
+    if (diags_.has_errors()) return nullptr;
     return std::move(m_);
   }
 
@@ -125,7 +176,9 @@ class Lowerer {
   std::vector<ValueType> local_types_;
   std::map<const sema::Symbol*, int> param_of_;
   std::set<const ast::InlineDef*> expanding_;
-  const std::map<int, int>* ode_overrides_ = nullptr;
+  std::map<const ast::Function*, int> function_index_;
+  std::map<int, int> var_of_slot_;   // ODE variable index of a slot
+  std::set<int> kernel_var_slots_;   // state slots that are variables of ODE-form kernels
 
   void error(const std::string& code, SourceSpan span, std::string msg, std::string hint = {}) {
     diags_.error(code, cm_.file, span, std::move(msg), std::move(hint));
@@ -250,6 +303,33 @@ class Lowerer {
     assign_inits(SymbolKind::State, m_->init_state);
   }
 
+  // A user function: parameters by value, locals, may read and assign model variables.
+  void lower_function(const ast::Function& f, Function& out) {
+    out.name = f.name;
+    param_of_.clear();
+    for (size_t i = 0; i < f.params.size(); ++i) {
+      for (const auto& s : cm_.symbols)
+        if (s->kind == SymbolKind::FunctionParam && s->name == f.params[i].name &&
+            s->span.line == f.params[i].span.line && s->span.column == f.params[i].span.column) {
+          param_of_[s.get()] = int(i);
+          out.params.push_back(value_type(s->type));
+        }
+      if (out.params.size() != i + 1) out.params.push_back(ValueType::F64);
+    }
+    out.returns_void = !f.return_type || f.return_type->kind == ast::TypeExpr::Kind::Void;
+    if (!out.returns_void) {
+      switch (f.return_type->kind) {
+        case ast::TypeExpr::Kind::Integer: out.result = ValueType::I64; break;
+        case ast::TypeExpr::Kind::Boolean: out.result = ValueType::Bool; break;
+        default: out.result = ValueType::F64; break;
+      }
+    }
+    current_function_ = &out;
+    out.code = lower_block(f.body, Where::Function);
+    current_function_ = nullptr;
+    param_of_.clear();
+  }
+
   void lower_on_receive(const ast::OnReceive& h) {
     Handler out;
     auto it = spike_port_of_.find(h.port);
@@ -267,41 +347,62 @@ class Lowerer {
     m_->on_receive.push_back(std::move(out));
   }
 
-  // One numeric system with every ODE of the model, integrated by RKF45.
-  // TODO(issue 4): linear analysis with exact propagators, per-argument systems for
-  // integrate_odes(x, y), convolution states inside the numeric system.
+  // ---- equations ----
+
+  // ODE variables: x, x', ..., x^(n-1) for every `x^(n) = f`. Their right-hand sides are
+  // lowered as written; equations.cpp later splits off spike-port terms and decides which
+  // variables are solved exactly.
   void lower_odes() {
-    if (ast_.odes.empty()) return;
-    OdeSystem sys;
-    begin_block();
     for (const auto& ode : ast_.odes) {
-      const sema::Symbol* s = cm_.find(ode.name, 0);
-      if (!s) continue;
-      // x^(n) = f is the first-order system x' = x', ..., x^(n-1)' = f.
+      if (ode.order < 1) continue;  // sema reports the missing prime
+      std::vector<int> slots;
       for (int k = 0; k < ode.order; ++k) {
         const sema::Symbol* sk = cm_.find(ode.name, k);
-        if (!sk) {
+        if (!sk || !slot_of_.count(sk)) {
           error("E-ODE-ORDER", ode.lhs_span,
                 fmt::format("'{}' needs the state variable '{}' for its order-{} ODE", ode.name,
-                            slot_name(ode.name, k), ode.order));
+                            source_name(ode.name, k), ode.order));
           return;
         }
-        sys.state_slots.push_back(slot_of_[sk]);
-        if (k + 1 < ode.order) {
-          const sema::Symbol* next = cm_.find(ode.name, k + 1);
-          if (!next) {
-            error("E-ODE-ORDER", ode.lhs_span,
-                  fmt::format("'{}' needs the state variable '{}'", ode.name, slot_name(ode.name, k + 1)));
-            return;
-          }
-          sys.rhs.push_back(make(Expr::Kind::Slot, ValueType::F64, slot_of_[next]));
-        } else {
-          sys.rhs.push_back(convert(expr(*ode.rhs), ValueType::F64));
+        slots.push_back(slot_of_[sk]);
+      }
+      for (int k = 0; k < ode.order; ++k) {
+        OdeVar v;
+        v.name = m_->slots[slots[k]].name;
+        v.slot = slots[k];
+        v.rhs = k + 1 < ode.order ? make(Expr::Kind::Slot, ValueType::F64, slots[k + 1])
+                                  : convert(expr(*ode.rhs), ValueType::F64);
+        var_of_slot_[v.slot] = static_cast<int>(m_->ode_vars.size());
+        m_->ode_vars.push_back(std::move(v));
+      }
+    }
+  }
+
+  int selection_of(const ast::Expr& call) {
+    // integrate_odes(x, y): x and all its derivative orders; no argument: everything.
+    std::vector<int> vars;
+    if (call.args.empty()) {
+      for (size_t i = 0; i < m_->ode_vars.size(); ++i)
+        if (!m_->ode_vars[i].is_convolution) vars.push_back(int(i));
+    } else {
+      for (const auto& a : call.args) {
+        const sema::ExprInfo* info = cm_.info(a.get());
+        if (!info || !info->symbol) continue;
+        for (int k = 0;; ++k) {
+          const sema::Symbol* sk = cm_.find(info->symbol->name, k);
+          if (!sk || !slot_of_.count(sk)) break;
+          auto it = var_of_slot_.find(slot_of_[sk]);
+          if (it == var_of_slot_.end()) break;
+          vars.push_back(it->second);
         }
       }
     }
-    sys.step_slot = add_slot("__integration_step", SlotRole::IntegrationStep, ValueType::F64, "ms");
-    m_->ode_systems.push_back(std::move(sys));
+    std::sort(vars.begin(), vars.end());
+    vars.erase(std::unique(vars.begin(), vars.end()), vars.end());
+    for (size_t i = 0; i < m_->integration_selections.size(); ++i)
+      if (m_->integration_selections[i] == vars) return int(i);
+    m_->integration_selections.push_back(vars);
+    return int(m_->integration_selections.size() - 1);
   }
 
   StmtPtr assign_slot(int slot, ExprPtr v) {
@@ -312,105 +413,277 @@ class Lowerer {
     return st;
   }
 
-  // Rates and increments of convolutions are internals: recomputed with the others.
-  void finish_convolution_internals() {
-    for (auto& c : m_->convolutions) {
-      const sema::Symbol* k = cm_.find(c.kernel, 0);
-      const ast::KernelDef* def = k ? k->kernel_def : nullptr;
-      const ast::Expr* f = nullptr;
-      if (def)
-        for (const auto& part : def->parts)
-          if (part.name == c.kernel && part.order == 0) f = part.rhs.get();
-      // exp(E(t)) with E linear in t: K' = (E(1)-E(0)) K, K(0) = exp(E(0)).
-      const ast::Expr* arg = f;
-      while (arg && arg->kind == EK::Paren) arg = arg->args[0].get();
-      if (!arg || arg->kind != EK::Call || arg->text != "exp" || arg->args.size() != 1 ||
-          affine_in_t(*arg->args[0]) == Affinity::NotAffine) {
-        error("E-KERNEL-UNSUPPORTED", def ? def->span : ast_.name_span,
-              fmt::format("kernel '{}' is not of the form exp(a*t); other kernel forms are not "
-                          "supported yet",
-                          c.kernel),
-              "write the kernel as an ODE on a state variable for now");
-        continue;
-      }
-      begin_block();
-      time_override_ = 0.0;
-      ExprPtr e0 = convert(expr(*arg->args[0]), ValueType::F64);
-      time_override_ = 1.0;
-      ExprPtr e1 = convert(expr(*arg->args[0]), ValueType::F64);
-      time_override_.reset();
-      ExprPtr e0b = convert(expr_at_time(*arg->args[0], 0.0), ValueType::F64);
-      m_->compute_internals.body.push_back(
-          assign_slot(c.rate_slot, binary(Op::Sub, std::move(e1), std::move(e0), ValueType::F64)));
-      auto inc = make(Expr::Kind::Builtin, ValueType::F64);
-      inc->builtin = sema::Builtin::Exp;
-      inc->args.push_back(std::move(e0b));
-      m_->compute_internals.body.push_back(assign_slot(c.increment_slot, std::move(inc)));
-    }
-  }
-
-  enum class Affinity { Constant, Linear, NotAffine };
-  // Whether a kernel exponent is a*t + b with a, b free of t (so exp of it is a decay).
-  Affinity affine_in_t(const ast::Expr& e) const {
-    using A = Affinity;
-    auto join = [](A a, A b) { return a == A::NotAffine || b == A::NotAffine ? A::NotAffine
-                                      : (a == A::Linear || b == A::Linear ? A::Linear : A::Constant); };
-    switch (e.kind) {
-      case EK::Name: {
-        const sema::ExprInfo* info = cm_.info(&e);
-        return info && info->symbol && info->symbol->kind == SymbolKind::Predefined &&
-                       info->symbol->name == "t"
-                   ? A::Linear
-                   : A::Constant;
-      }
-      case EK::Paren: return affine_in_t(*e.args[0]);
-      case EK::Unary: return e.op == ast::Op::Neg || e.op == ast::Op::Plus ? affine_in_t(*e.args[0]) : A::NotAffine;
-      case EK::Binary: {
-        A a = affine_in_t(*e.args[0]), b = affine_in_t(*e.args[1]);
-        switch (e.op) {
-          case ast::Op::Add: case ast::Op::Sub: return join(a, b);
-          case ast::Op::Mul: return a == A::Constant || b == A::Constant ? join(a, b) : A::NotAffine;
-          case ast::Op::Div: return b == A::Constant ? a : A::NotAffine;
-          default: return a == A::Constant && b == A::Constant ? A::Constant : A::NotAffine;
-        }
-      }
-      case EK::Call:
-        for (const auto& x : e.args)
-          if (affine_in_t(*x) != A::Constant) return A::NotAffine;
-        return A::Constant;
-      case EK::Ternary: return A::NotAffine;
-      default: return A::Constant;
-    }
-  }
-
   std::optional<double> time_override_;
-  ExprPtr expr_at_time(const ast::Expr& e, double t) {
-    time_override_ = t;
-    ExprPtr r = expr(e);
-    time_override_.reset();
-    return r;
-  }
+  const Function* current_function_ = nullptr;
 
-  int convolution_slot(const ast::Expr& call) {
+  // The value of convolve(k, p): the first state of the (kernel, port) convolution, created
+  // on first use. A delta kernel has no state: inside ODEs it reads like the port itself
+  // (summed weight as a rate), which equations.cpp turns into a jump.
+  ExprPtr convolution(const ast::Expr& call) {
     const ast::Expr* k = call.args[0].get();
     const ast::Expr* p = call.args[1].get();
     if (spike_port_of_.count(k->text)) std::swap(k, p);
     auto pit = spike_port_of_.find(p->text);
-    if (pit == spike_port_of_.end()) return -1;
+    if (pit == spike_port_of_.end()) return constant(0.0);
+    const int port = pit->second;
+    const sema::Symbol* ks = cm_.find(k->text, 0);
+    if (!ks) return constant(0.0);
+
+    if (ks->kind == SymbolKind::Kernel && is_delta_kernel(*ks)) return port_rate(port);
+
     for (const auto& c : m_->convolutions)
-      if (c.kernel == k->text && c.port == pit->second) return c.slot;
+      if (c.kernel == k->text && c.port == port) return make(Expr::Kind::Slot, ValueType::F64, c.slot);
+
     Convolution c;
     c.kernel = k->text;
     c.port_name = p->text;
-    c.port = pit->second;
-    std::string base = k->text + "__X__" + p->text;
-    c.slot = add_slot(base, SlotRole::Convolution, ValueType::F64);
-    c.tmp_slot = add_slot(base + "__tmp", SlotRole::ConvolutionTmp, ValueType::F64);
-    c.rate_slot = add_slot("__rate__" + base, SlotRole::Internal, ValueType::F64, "1/ms");
-    c.increment_slot = add_slot("__increment__" + base, SlotRole::Internal, ValueType::F64);
-    c.from_post_archive = m_->spike_ports[c.port].is_post;
-    m_->convolutions.push_back(c);
-    return c.slot;
+    c.port = port;
+    const bool archive = m_->spike_ports[port].is_post;
+    c.from_post_archive = archive;
+    bool ok = ks->kind == SymbolKind::Kernel ? kernel_of_time(*ks, c, call.span)
+                                               : kernel_of_odes(*ks, c, call.span);
+    if (!ok) return constant(0.0);
+    c.slot = m_->ode_vars[c.vars[0]].slot;
+    if (archive) {
+      // A postsynaptic trace is computed from the neuron's spike archive (SEMANTICS.md 5.1):
+      // supported for one-state kernels, whose propagation is a scalar exponential.
+      if (c.vars.size() != 1) {
+        error("E-UNSUPPORTED", call.span,
+              fmt::format("convolutions of the postsynaptic port '{}' are supported for "
+                          "exponential kernels only",
+                          p->text));
+        return constant(0.0);
+      }
+      OdeVar& v = m_->ode_vars[c.vars[0]];
+      auto aff = sym::affine(*v.rhs, {v.slot});
+      c.rate_slot = add_slot("__rate__" + v.name, SlotRole::Internal, ValueType::F64, "1/ms");
+      m_->compute_internals.body.push_back(assign_slot(
+          c.rate_slot, aff && aff->coefficients.count(v.slot) ? std::move(aff->coefficients[v.slot])
+                                                               : constant(0.0)));
+      v.is_convolution = false;
+      m_->archive_vars.push_back(c.vars[0]);
+    }
+    m_->convolutions.push_back(std::move(c));
+    return make(Expr::Kind::Slot, ValueType::F64, m_->convolutions.back().slot);
+  }
+
+  ExprPtr port_rate(int port) {
+    static const double per_second = units::lookup("Hz")->internal_scale();
+    return binary(Op::Mul, make(Expr::Kind::Slot, ValueType::F64, m_->spike_ports[port].sum_slot),
+                  constant(per_second), ValueType::F64);
+  }
+
+  static bool is_delta_kernel(const sema::Symbol& k) {
+    for (const auto& part : k.kernel_def->parts)
+      if (part.name == k.name && part.order == 0) {
+        const ast::Expr* e = part.rhs.get();
+        while (e->kind == EK::Paren) e = e->args[0].get();
+        return e->kind == EK::Call && e->text == "delta";
+      }
+    return false;
+  }
+
+  int add_conv_state(Convolution& c, const std::string& name, ExprPtr rhs) {
+    OdeVar v;
+    v.name = name;
+    v.slot = add_slot(name, SlotRole::Convolution, ValueType::F64, "", true);
+    m_->slots[v.slot].port = c.port;
+    v.is_convolution = true;
+    v.rhs = std::move(rhs);
+    c.vars.push_back(int(m_->ode_vars.size()));
+    c.tmp_slots.push_back(add_slot(name + "__tmp", SlotRole::ConvolutionTmp, ValueType::F64));
+    c.increment_slots.push_back(add_slot("__increment__" + name, SlotRole::Internal, ValueType::F64));
+    var_of_slot_[v.slot] = int(m_->ode_vars.size());
+    m_->ode_vars.push_back(std::move(v));
+    return int(m_->ode_vars.size() - 1);
+  }
+
+  // A kernel given as a function of t, k(t) = sum of polynomial(t) * exp(a t) terms, is the
+  // solution of the linear ODE whose characteristic polynomial is prod (s - a_j)^m_j
+  // (m_j = 1 + degree of the polynomial of rate a_j). Its states are K, K', ..., K^(n-1)
+  // (companion form, as NEST names them: K__X__p, K__X__p__d, ...), each spike adds
+  // k^(i)(0) to K^(i).
+  bool kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan span) {
+    const ast::Expr* f = nullptr;
+    for (const auto& part : ks.kernel_def->parts)
+      if (part.name == ks.name && part.order == 0) f = part.rhs.get();
+    if (!f) return false;
+    ExprPtr k = convert(expr(*f), ValueType::F64);
+    std::vector<std::pair<ExprPtr, int>> rates;  // rate expression, multiplicity
+    if (!exp_poly_rates(*k, rates)) {
+      error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
+            fmt::format("kernel '{}' is not a sum of polynomial x exp(a*t) terms; it cannot be "
+                        "turned into a linear ODE",
+                        ks.name),
+            "write the kernel as ODEs (kernel g' = ...) with initial values in the state block");
+      return false;
+    }
+    // Characteristic polynomial, coefficients p[0..n] with p[n] = 1, built symbolically.
+    std::vector<ExprPtr> p;
+    p.push_back(constant(1.0));
+    for (auto& [a, m] : rates)
+      for (int r = 0; r < m; ++r) {
+        // (sum p_i s^i)(s - a): new_i = p_{i-1} - a p_i
+        std::vector<ExprPtr> q(p.size() + 1);
+        for (size_t i = 0; i < q.size(); ++i) {
+          ExprPtr lo = i > 0 ? sym::clone(*p[i - 1]) : sym::constant(0.0);
+          ExprPtr hi = i < p.size() ? sym::mul(sym::clone(*a), sym::clone(*p[i])) : sym::constant(0.0);
+          q[i] = sym::sub(std::move(lo), std::move(hi));
+        }
+        p = std::move(q);
+      }
+    const int n = int(p.size()) - 1;
+    if (n < 1 || n > 8) {
+      error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
+            fmt::format("kernel '{}' needs a linear ODE of order {}, outside 1..8", ks.name, n));
+      return false;
+    }
+    std::string base = ks.name + "__X__" + c.port_name;
+    std::vector<int> slots;
+    for (int i = 0; i < n; ++i) {
+      std::string name = base;
+      for (int d = 0; d < i; ++d) name += "__d";
+      add_conv_state(c, name, nullptr);
+    }
+    for (int i = 0; i < n; ++i) slots.push_back(m_->ode_vars[c.vars[i]].slot);
+    for (int i = 0; i < n; ++i) {
+      ExprPtr rhs;
+      if (i + 1 < n) {
+        rhs = sym::slot(slots[i + 1]);
+      } else {
+        rhs = sym::constant(0.0);
+        for (int j = 0; j < n; ++j)
+          rhs = sym::add(std::move(rhs), sym::mul(sym::neg(sym::clone(*p[j])), sym::slot(slots[j])));
+      }
+      m_->ode_vars[c.vars[i]].rhs = std::move(rhs);
+    }
+    // Increments: k(0), k'(0), ..., k^(n-1)(0).
+    ExprPtr deriv = sym::clone(*k);
+    auto zero = sym::constant(0.0);
+    for (int i = 0; i < n; ++i) {
+      if (!deriv) {
+        error("E-KERNEL-UNSUPPORTED", span, fmt::format("kernel '{}' cannot be differentiated", ks.name));
+        return false;
+      }
+      m_->compute_internals.body.push_back(
+          assign_slot(c.increment_slots[i], sym::substitute(*deriv, {}, zero.get())));
+      deriv = sym::derivative(*deriv, -1);
+    }
+    return true;
+  }
+
+  // Collects the exponential rates of an exp-polynomial in t with their multiplicities.
+  bool exp_poly_rates(const Expr& e, std::vector<std::pair<ExprPtr, int>>& rates) {
+    std::vector<const Expr*> terms;
+    std::function<void(const Expr&)> split = [&](const Expr& x) {
+      if (x.kind == Expr::Kind::Binary && (x.op == Op::Add || x.op == Op::Sub)) {
+        split(*x.args[0]);
+        split(*x.args[1]);
+      } else {
+        terms.push_back(&x);
+      }
+    };
+    split(e);
+    for (const Expr* term : terms) {
+      ExprPtr rate = sym::constant(0.0);
+      int degree = 0;
+      if (!term_structure(*term, rate, degree)) return false;
+      bool found = false;
+      for (auto& [a, m] : rates)
+        if (sym::equal(*a, *rate)) {
+          m = std::max(m, degree + 1);
+          found = true;
+        }
+      if (!found) rates.emplace_back(std::move(rate), degree + 1);
+    }
+    // A purely constant kernel (rate 0, degree 0) is K' = 0.
+    return !rates.empty();
+  }
+
+  // term = c(not t) * t^degree * exp(rate * t + b): accumulates rate and degree.
+  bool term_structure(const Expr& x, ExprPtr& rate, int& degree) {
+    if (!sym::depends_on(x, {}, true)) return true;
+    switch (x.kind) {
+      case Expr::Kind::Time: degree += 1; return true;
+      case Expr::Kind::Unary:
+        return (x.op == Op::Neg || x.op == Op::ToF64) && term_structure(*x.args[0], rate, degree);
+      case Expr::Kind::Binary:
+        if (x.op == Op::Mul)
+          return term_structure(*x.args[0], rate, degree) && term_structure(*x.args[1], rate, degree);
+        if (x.op == Op::Div)
+          return !sym::depends_on(*x.args[1], {}, true) && term_structure(*x.args[0], rate, degree);
+        if (x.op == Op::Pow) {
+          auto n = sym::const_value(*x.args[1]);
+          if (!n || *n < 0 || *n != std::floor(*n) || x.args[0]->kind != Expr::Kind::Time) return false;
+          degree += int(*n);
+          return true;
+        }
+        return false;
+      case Expr::Kind::Builtin: {
+        if (x.builtin != sema::Builtin::Exp) return false;
+        ExprPtr d = sym::derivative(*x.args[0], -1);
+        if (!d || sym::depends_on(*d, {}, true)) return false;  // exponent not linear in t
+        rate = sym::add(std::move(rate), std::move(d));
+        return true;
+      }
+      default: return false;
+    }
+  }
+
+  // A kernel given by ODEs on state variables (`kernel g' = -g/tau` with `g real = 1` in the
+  // state block): the convolution gets one state per kernel variable and derivative order,
+  // with the kernel's ODEs, and each spike adds the variables' initial values.
+  bool kernel_of_odes(const sema::Symbol& ks, Convolution& c, SourceSpan span) {
+    const ast::KernelDef* def = nullptr;
+    for (const auto& k : ast_.kernels)
+      for (const auto& part : k.parts)
+        if (part.name == ks.name && part.order > 0) def = &k;
+    if (!def) {
+      error("E-CONVOLVE-ARGS", span,
+            fmt::format("'{}' is not a kernel: no 'kernel {}' equation defines it", ks.name, ks.name));
+      return false;
+    }
+    // States in order: for each part (variable) its orders 0..order-1.
+    std::map<int, int> state_of_slot;  // kernel variable slot -> convolution state slot
+    struct Pending { int var; const ast::KernelDef::Part* part; int order; };
+    std::vector<Pending> pending;
+    for (const auto& part : def->parts) {
+      for (int o = 0; o < part.order; ++o) {
+        const sema::Symbol* s = cm_.find(part.name, o);
+        if (!s || !slot_of_.count(s)) {
+          error("E-KERNEL-STATE", part.lhs_span,
+                fmt::format("kernel variable '{}' needs an initial value in the state block",
+                            source_name(part.name, o)));
+          return false;
+        }
+        std::string name = nest_name(part.name) + "__X__" + c.port_name;
+        for (int d = 0; d < o; ++d) name += "__d";
+        int var = add_conv_state(c, name, nullptr);
+        state_of_slot[slot_of_[s]] = m_->ode_vars[var].slot;
+        kernel_var_slots_.insert(slot_of_[s]);
+        m_->slots[slot_of_[s]].recordable = false;
+        pending.push_back({var, &part, o});
+        m_->compute_internals.body.push_back(assign_slot(
+            c.increment_slots.back(), s->init ? convert(expr(*s->init), ValueType::F64) : constant(0.0)));
+      }
+    }
+    std::map<int, const Expr*> subst;
+    std::vector<ExprPtr> keep;
+    for (auto& [from, to] : state_of_slot) {
+      keep.push_back(sym::slot(to));
+      subst[from] = keep.back().get();
+    }
+    for (const auto& pd : pending) {
+      ExprPtr rhs;
+      if (pd.order + 1 < pd.part->order) {
+        const sema::Symbol* next = cm_.find(pd.part->name, pd.order + 1);
+        rhs = sym::slot(state_of_slot[slot_of_[next]]);
+      } else {
+        rhs = sym::substitute(*convert(expr(*pd.part->rhs), ValueType::F64), subst);
+      }
+      m_->ode_vars[pd.var].rhs = std::move(rhs);
+    }
+    return true;
   }
 
   // ---- statements ----
@@ -493,7 +766,11 @@ class Lowerer {
       case SK::Return: {
         auto st = std::make_unique<Stmt>();
         st->kind = Stmt::Kind::Return;
-        if (s.value) st->value = expr(*s.value);
+        if (s.value) {
+          st->value = expr(*s.value);
+          if (current_function_ && !current_function_->returns_void)
+            st->value = convert(std::move(st->value), current_function_->result);
+        }
         out.push_back(std::move(st));
         break;
       }
@@ -549,11 +826,8 @@ class Lowerer {
     if (call.kind == EK::Call && call.text == "integrate_odes") {
       auto st = std::make_unique<Stmt>();
       st->kind = Stmt::Kind::IntegrateOdes;
-      st->index = m_->ode_systems.empty() ? -1 : 0;
+      st->index = selection_of(call);
       st->advance_convolutions = m_->is_synapse;
-      if (!call.args.empty())
-        diags_.warning("W-UNSUPPORTED", cm_.file, call.span,
-                       "integrate_odes() with arguments integrates all ODEs for now (issue 4)");
       out.push_back(std::move(st));
       return;
     }
@@ -626,10 +900,7 @@ class Lowerer {
         return constant(s->name == "e" ? M_E : M_PI);
       case SymbolKind::SpikePort: {
         // The port's value is its summed weight as a rate in 1/s; internally 1/ms.
-        int port = spike_port_of_.at(s->name);
-        static const double per_second = units::lookup("Hz")->internal_scale();
-        return binary(Op::Mul, make(Expr::Kind::Slot, ValueType::F64, m_->spike_ports[port].sum_slot),
-                      constant(per_second), ValueType::F64);
+        return port_rate(spike_port_of_.at(s->name));
       }
       case SymbolKind::Inline: {
         const ast::InlineDef* def = s->inline_def;
@@ -659,17 +930,24 @@ class Lowerer {
 
   ExprPtr call(const ast::Expr& e, const sema::ExprInfo* info) {
     if (e.text == "convolve") {
-      int slot = convolution_slot(e);
-      if (slot < 0) return constant(0.0);
-      return make(Expr::Kind::Slot, ValueType::F64, slot);
+      return convolution(e);
     }
     if (info && info->symbol && info->symbol->kind == SymbolKind::State) {
       error("E-UNSUPPORTED", e.span, "delay differential equations are not supported yet (issue 4)");
       return constant(0.0);
     }
     if (info && info->function) {
-      error("E-UNSUPPORTED", e.span, "user-defined functions are not supported by codegen yet");
-      return constant(0.0);
+      auto it = function_index_.find(info->function);
+      if (it == function_index_.end()) return constant(0.0);
+      const ast::Function& f = *info->function;
+      auto c = make(Expr::Kind::Call, ValueType::F64, it->second);
+      if (f.return_type) c->type = value_type(info->type);
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        ValueType pt = i < m_->functions[it->second].params.size() ? m_->functions[it->second].params[i]
+                                                                  : ValueType::F64;
+        c->args.push_back(convert(expr(*e.args[i]), pt));
+      }
+      return c;
     }
     const sema::BuiltinFunction* b = sema::builtin(e.text);
     if (!b) return constant(0.0);

@@ -17,6 +17,8 @@ struct LowerOptions {
   // weight_variable / delay_variable). Empty: "w" or "weight" for the weight, none for delay.
   std::string weight_variable;
   std::string delay_variable;
+  std::string numeric_solver = "rk45";  // or "forward-Euler"
+  std::string solver = "analytic";      // or "numeric": no propagators at all
 };
 
 // nullptr when the model uses something the runtime cannot run yet (reported in diags).

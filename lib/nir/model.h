@@ -59,8 +59,8 @@ struct Stmt {
     If,             // branches (cond, body)...; else_body
     While,          // while (value) body
     Return,         // return value (may be null)
-    IntegrateOdes,  // ODE system `index` over timestep(); also advances the model's own
-                    // convolution states when `advance_convolutions` (synapses)
+    IntegrateOdes,  // Integration `index` over timestep(); synapses (advance_convolutions)
+                    // also advance their convolution states, which neurons do every step
     EmitSpike,      // args: weight, delay (either may be missing)
   };
   Kind kind = Kind::Eval;
@@ -77,10 +77,11 @@ enum class SlotRole {
   Parameter, State, Internal,
   Convolution,      // kernel x spike port state, advanced every step
   ConvolutionTmp,   // phase-3 value of a convolution (SEMANTICS.md 2, phases 3 and 6)
+  Propagator,       // A, P, Q of analytic blocks
   SpikeInput,       // summed weight of the spikes read in this step, per spike port
   SpikeReceived,    // 1 if any spike arrived on the port in this step
   ContinuousInput,  // value of a continuous input port for this step
-  IntegrationStep,  // adaptive RKF45 step carried across steps, per ODE system
+  IntegrationStep,  // adaptive RKF45 step carried across steps
 };
 
 struct Slot {
@@ -92,23 +93,70 @@ struct Slot {
   int port = -1;           // SpikeInput/SpikeReceived/ContinuousInput/Convolution: port index
 };
 
-// A convolution of a kernel with a spike port, represented as a scalar linear state
-// K' = rate * K with K += increment * weight per spike.
-struct Convolution {
-  std::string kernel, port_name;
-  int port = -1;         // spike port index
-  int slot = -1;         // Convolution slot
-  int tmp_slot = -1;     // ConvolutionTmp slot
-  int rate_slot = -1;    // Internal slot holding the decay rate (1/ms)
-  int increment_slot = -1;  // Internal slot holding the per-spike increment
-  bool from_post_archive = false;  // synapse post port: value comes from the neuron's archive
+// A continuous variable: an ODE state (one per derivative order: x, x', ...) or one state of
+// a convolution (kernel x spike port).
+struct OdeVar {
+  std::string name;
+  int slot = -1;
+  bool is_convolution = false;
+  ExprPtr rhs;            // derivative, over slots; spike-port and delta terms removed
+  bool analytic = false;  // solved exactly by a propagator
+  int block = -1;         // analytic block
+  int row = -1;           // row within the block
 };
 
-struct OdeSystem {
-  std::vector<int> state_slots;  // integrated variables, in order
-  std::vector<ExprPtr> rhs;      // derivative of each, over slots (system slots read from y)
-  int step_slot = -1;            // IntegrationStep slot
+// Variables solved exactly over a step h: x(t+h) = P x(t) + Q b with P = expm(A h) and
+// Q = integral_0^h expm(A s) ds. A and b are state-free expressions (A evaluated with the
+// internals, b at every step because it may contain continuous inputs). A, P and Q are
+// instance slots, row-major n*n; the runtime computes P and Q from A after the internals.
+struct AnalyticBlock {
+  std::vector<int> vars;      // indices into Model::ode_vars, in row order
+  std::vector<ExprPtr> a;     // n*n entries, null = 0
+  std::vector<ExprPtr> b;     // n entries, null = 0
+  std::vector<char> nonzero;  // n*n: whether P_ij can be nonzero (j reachable from i)
+  int a_slot = -1, p_slot = -1, q_slot = -1;
+  size_t size() const { return vars.size(); }
 };
+
+// A kernel convolved with a spike port. Its states K, K', ... (companion form for kernels
+// given as functions of t; the kernel's own variables for ODE-form kernels) are OdeVars that
+// advance every step (SEMANTICS.md 2, phases 3 and 6) and jump by weight x increment.
+struct Convolution {
+  std::string kernel, port_name;
+  int port = -1;
+  std::vector<int> vars;            // OdeVar indices
+  std::vector<int> tmp_slots;       // phase-3 values, parallel to vars
+  std::vector<int> increment_slots; // Internal slots, parallel to vars
+  bool from_post_archive = false;   // synapse post port: value computed from the neuron's archive
+  int slot = -1;                    // the convolution's value (first state)
+  int rate_slot = -1;               // archive-backed only: decay rate of the 1-state kernel
+};
+
+// x += coefficient * (summed weight of port p in this step) at the end of the step
+// (phase 8): delta-kernel convolutions and spike ports used directly in ODEs.
+struct Jump {
+  int slot = -1;
+  int port = -1;
+  ExprPtr coefficient;
+};
+
+// One numeric system (SEMANTICS.md 2.6): y holds every non-convolution ODE variable, then
+// every convolution state. Variables selected by the integrate_odes call have their ODE
+// right-hand side, the others derivative 0; convolution states evolve with their own linear
+// ODE. Only the first `writeback` entries are stored back after the step.
+struct NumericSystem {
+  std::vector<int> vars;       // OdeVar indices in y order
+  std::vector<ExprPtr> rhs;    // parallel to vars
+  int writeback = 0;
+};
+
+// One integrate_odes(...) argument list (empty list = all variables).
+struct Integration {
+  std::vector<int> analytic_vars;  // selected analytic OdeVars (overwritten by propagators)
+  int numeric_system = -1;         // -1 when every selected variable is analytic
+};
+
+enum class NumericSolver { Rkf45, ForwardEuler };
 
 struct SpikePort {
   std::string name;
@@ -157,11 +205,30 @@ struct Model {
   std::vector<Handler> on_receive;
   std::vector<CodeBlock> on_condition;  // condition folded into an If
   std::vector<Function> functions;
-  std::vector<OdeSystem> ode_systems;
+  std::vector<OdeVar> ode_vars;
+  std::vector<AnalyticBlock> analytic_blocks;
   std::vector<Convolution> convolutions;
+  std::vector<Jump> jumps;
+  std::vector<NumericSystem> numeric_systems;
+  std::vector<Integration> integrations;
+  NumericSolver numeric_solver = NumericSolver::Rkf45;
+  // NESTML's `solver: "numeric"`: no propagators; convolution states are integrated in the
+  // numeric system too (and written back from it) instead of advancing in phases 3 and 6.
+  bool all_numeric = false;
+  int step_slot = -1;  // adaptive RKF45 step, shared by all numeric systems (as NEST's)
+  // Filled by lowering, read by the analysis: the ODE variables each integrate_odes call
+  // selects (Stmt::index of IntegrateOdes indexes this and, after analysis, integrations).
+  std::vector<std::vector<int>> integration_selections;
+  // Archive-backed convolution states (synapse post ports): not integrated, set by the
+  // runtime from the neuron's spike archive.
+  std::vector<int> archive_vars;
   std::vector<SpikePort> spike_ports;
   std::vector<ContinuousPort> continuous_ports;
   bool emits_spikes = false;
+  // `recordable inline` expressions, sampled by multimeters (in declaration order).
+  std::vector<std::pair<std::string, ExprPtr>> recordable_inlines;
+  // Everything a multimeter can record, in NEST's order (sorted by name).
+  std::vector<std::string> recordables() const;
   int weight_slot = -1;  // synapse: the variable bound to the connection weight
   int delay_slot = -1;   // synapse: the variable bound to the connection delay
 

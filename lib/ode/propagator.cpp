@@ -2,6 +2,7 @@
 #include "ode/propagator.h"
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <stdexcept>
 #include <unsupported/Eigen/MatrixFunctions>
 
@@ -29,6 +30,28 @@ Propagator compute_propagator(size_t n, const std::vector<double>& A_rowmajor,
     out.q[i] = E(i, n);
   }
   return out;
+}
+
+void compute_step_matrices(size_t n, const double* A_rowmajor, double h, double* P, double* Q) {
+  if (n == 1) {
+    const double a = A_rowmajor[0];
+    P[0] = std::exp(a * h);
+    Q[0] = a == 0.0 ? h : (P[0] - 1.0) / a;
+    return;
+  }
+  const Eigen::Index k = static_cast<Eigen::Index>(n);
+  // exp([[A h, I h], [0, 0]]) = [[exp(A h), int_0^h exp(A s) ds], [0, I]].
+  Eigen::MatrixXd M = Eigen::MatrixXd::Zero(2 * k, 2 * k);
+  for (Eigen::Index i = 0; i < k; ++i) {
+    for (Eigen::Index j = 0; j < k; ++j) M(i, j) = A_rowmajor[i * k + j] * h;
+    M(i, k + i) = h;
+  }
+  const Eigen::MatrixXd E = M.exp();
+  for (Eigen::Index i = 0; i < k; ++i)
+    for (Eigen::Index j = 0; j < k; ++j) {
+      P[i * k + j] = E(i, j);
+      Q[i * k + j] = E(i, k + j);
+    }
 }
 
 }  // namespace nestjit::ode

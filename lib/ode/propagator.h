@@ -22,4 +22,10 @@ struct Propagator {
 Propagator compute_propagator(size_t n, const std::vector<double>& A_rowmajor,
                               const std::vector<double>& b, double h);
 
+// The step matrices of x' = A x + b over h, for b known only at run time:
+// x(t+h) = P x(t) + Q b with P = expm(A h) and Q = integral_0^h expm(A s) ds.
+// P and Q are row-major n*n arrays. A 1x1 system uses the closed forms exp(a h) and
+// (exp(a h) - 1) / a (h when a = 0), the numbers NEST's generated code computes.
+void compute_step_matrices(size_t n, const double* A_rowmajor, double h, double* P, double* Q);
+
 }  // namespace nestjit::ode

@@ -82,6 +82,19 @@ std::map<std::string, double> DcGenerator::get_status() const {
   return {{"amplitude", amplitude}, {"start", start}, {"stop", stop}};
 }
 
+void Multimeter::set_status(const std::string& key, double value) {
+  if (key == "interval") {
+    if (!(value > 0)) throw std::invalid_argument("multimeter: interval must be positive");
+    interval = value;
+  } else {
+    Node::set_status(key, value);
+  }
+}
+
+std::map<std::string, double> Multimeter::get_status() const {
+  return {{"interval", interval}, {"n_events", double(times.size())}};
+}
+
 void SpikeRecorder::receive_spike(int64_t, double, int, long multiplicity, NodeId sender,
                                   int64_t stamp) {
   for (long i = 0; i < multiplicity; ++i) {

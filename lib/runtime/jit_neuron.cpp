@@ -1,4 +1,5 @@
 // A neuron instance running compiled NESTML code, step by step in NEST's order.
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -29,7 +30,9 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
   model_->code->init_parameters(&ctx_);
   model_->code->compute_internals(&ctx_);
   model_->code->init_state(&ctx_);
-  for (const auto& sys : ir.ode_systems) slots_[sys.step_slot] = resolution;
+  // Internals that read state variables see their initial values, as NEST reports them.
+  recompute_internals();
+  if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
 
   // Receptors: pair each excitatory port with the next inhibitory one.
   std::vector<bool> used(ir.spike_ports.size(), false);
@@ -64,8 +67,16 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
   currents_.resize(ir.continuous_ports.size());
 }
 
+void JitNeuron::recompute_internals() {
+  model_->code->compute_internals(&ctx_);
+  model_->update_propagators(slots_.data(), ctx_.resolution);
+}
+
 void JitNeuron::prepare(Network& net) {
   net_ = &net;
+  // NEST's pre_run_hook: internals (and with them the propagators) are recomputed before
+  // every simulate, so they follow parameter and state changes made in between.
+  recompute_internals();
   size_t horizon = static_cast<size_t>(net.buffer_horizon());
   for (auto& r : spike_sums_) r.resize(horizon);
   for (auto& r : spike_flags_) r.resize(horizon);
@@ -116,6 +127,51 @@ void JitNeuron::update(Network& net, int64_t from, int64_t to) {
     // Phase 10: continuous input delivered for this step is used from the next step on.
     for (size_t c = 0; c < ir.continuous_ports.size(); ++c)
       slots_[ir.continuous_ports[c].slot] = currents_[c].take(k);
+    // Phase 11: multimeter samples, stamped with the end of the step.
+    if (!samplers_.empty()) sample(k, h);
+  }
+}
+
+void JitNeuron::attach(Multimeter* mm, double resolution) {
+  Sampler s;
+  s.mm = mm;
+  s.every = std::max<int64_t>(1, std::llround(mm->interval / resolution));
+  const nir::Model& ir = *model_->ir;
+  const auto names = ir.recordables();
+  for (const auto& name : mm->record_from) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw std::invalid_argument(fmt::format("'{}' is not a recordable of {} (recordables: {})",
+                                              name, model_->name(), list));
+    }
+    int slot = ir.find_slot(name);
+    if (slot >= 0 && ir.slots[slot].recordable) {
+      s.sources.push_back(slot);
+      continue;
+    }
+    for (size_t i = 0; i < ir.recordable_inlines.size(); ++i)
+      if (ir.recordable_inlines[i].first == name) s.sources.push_back(-int(i) - 1);
+  }
+  if (mm->values.size() < mm->record_from.size()) mm->values.resize(mm->record_from.size());
+  samplers_.push_back(std::move(s));
+}
+
+void JitNeuron::sample(int64_t step, double h) {
+  bool inlines_ready = false;
+  for (const Sampler& s : samplers_) {
+    if (step % s.every != 0) continue;
+    if (!inlines_ready && !model_->ir->recordable_inlines.empty()) {
+      inline_values_.resize(model_->ir->recordable_inlines.size());
+      model_->code->recordable_inlines(&ctx_, inline_values_.data());
+      inlines_ready = true;
+    }
+    s.mm->times.push_back(double(step) * h);
+    s.mm->senders.push_back(id);
+    for (size_t i = 0; i < s.sources.size(); ++i) {
+      int src = s.sources[i];
+      s.mm->values[i].push_back(src >= 0 ? slots_[src] : inline_values_[-src - 1]);
+    }
   }
 }
 
@@ -155,7 +211,7 @@ void JitNeuron::set_status(const std::string& key, double value) {
         fmt::format("model '{}' has no parameter or state variable '{}'", model_->name(), key));
   slots_[i] = value;
   // Internals follow parameters; state initial expressions are not re-evaluated (NEST).
-  if (model_->ir->slots[i].role == nir::SlotRole::Parameter) model_->code->compute_internals(&ctx_);
+  if (model_->ir->slots[i].role == nir::SlotRole::Parameter) recompute_internals();
 }
 
 }  // namespace nestjit::runtime

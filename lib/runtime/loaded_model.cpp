@@ -4,10 +4,15 @@ namespace nestjit::runtime {
 
 LoadedModel::LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<jit::ModelCode> c)
     : ir(std::move(m)), code(std::move(c)) {
-  for (const auto& sys : ir->ode_systems) integrators.emplace_back(sys.state_slots.size());
+  for (const auto& sys : ir->numeric_systems) integrators.emplace_back(sys.vars.size());
   handler_of_port.assign(ir->spike_ports.size(), -1);
   for (size_t i = 0; i < ir->on_receive.size(); ++i)
     handler_of_port[ir->on_receive[i].port] = static_cast<int>(i);
+}
+
+void LoadedModel::update_propagators(double* slots, double h) const {
+  for (const auto& b : ir->analytic_blocks)
+    ode::compute_step_matrices(b.size(), slots + b.a_slot, h, slots + b.p_slot, slots + b.q_slot);
 }
 
 }  // namespace nestjit::runtime

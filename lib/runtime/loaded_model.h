@@ -6,6 +6,7 @@
 
 #include "jit/jit.h"
 #include "nir/model.h"
+#include "ode/propagator.h"
 #include "ode/rkf45.h"
 
 namespace nestjit::runtime {
@@ -22,6 +23,11 @@ struct LoadedModel {
   LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<jit::ModelCode> c);
 
   int slot(const std::string& name) const { return ir->find_slot(name); }
+
+  // Computes the propagators P and Q of every analytic block from its A (which the compiled
+  // compute_internals has just stored) for the step h. Call after compute_internals and
+  // whenever the step changes (synapses integrate over inter-spike intervals).
+  void update_propagators(double* slots, double h) const;
   const std::string& name() const { return ir->name; }
 };
 

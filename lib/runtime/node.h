@@ -15,6 +15,7 @@
 namespace nestjit::runtime {
 
 class Network;
+class Multimeter;
 
 using NodeId = uint64_t;  // 1-based, as NEST numbers nodes
 
@@ -52,7 +53,11 @@ class JitNeuron : public Node, public CodeHost {
   const std::vector<double>* spike_archive() const override { return &archive_; }
 
   const LoadedModel& model() const { return *model_; }
+  // Starts sampling `mm`'s record_from list after every step whose time is a multiple of
+  // its interval; throws if a name is not a recordable of this model.
+  void attach(Multimeter* mm, double resolution);
   double slot(int i) const { return slots_[i]; }
+  void recompute_internals();
   void on_emit(double weight, double delay_ms, int nargs) override;
   void on_failure(const std::string& message) override;
   std::string describe() const override;
@@ -72,6 +77,14 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> archive_;
   NjContext ctx_{};
   Network* net_ = nullptr;
+  struct Sampler {
+    Multimeter* mm;
+    int64_t every;                // steps
+    std::vector<int> sources;     // >= 0: slot; < 0: -(index+1) of a recordable inline
+  };
+  std::vector<Sampler> samplers_;
+  std::vector<double> inline_values_;
+  void sample(int64_t step, double h);
   int64_t current_step_ = 0;
 };
 
@@ -109,6 +122,26 @@ class DcGenerator : public Node {
   void set_status(const std::string& key, double value) override;
   std::map<std::string, double> get_status() const override;
   double amplitude = 0.0, start = 0.0, stop = 1e300;
+};
+
+// Samples recordables of the neurons connected to it (Connect(multimeter, neuron)) every
+// `interval` ms, after the full step (SEMANTICS.md 2, phase 11). NEST hands the samples of a
+// min-delay slice to the multimeter one slice late; samples() reproduces that: after
+// simulating to T it returns the samples up to T - min_delay.
+class Multimeter : public Node {
+ public:
+  std::string model_name() const override { return "multimeter"; }
+  void update(Network&, int64_t, int64_t) override {}
+  void set_status(const std::string& key, double value) override;
+  std::map<std::string, double> get_status() const override;
+  void set_record_from(std::vector<std::string> names) { record_from = std::move(names); }
+
+  double interval = 1.0;  // ms
+  std::vector<std::string> record_from;
+  // All samples taken so far, in the order taken.
+  std::vector<double> times;
+  std::vector<NodeId> senders;
+  std::vector<std::vector<double>> values;  // per record_from entry
 };
 
 class SpikeRecorder : public Node {

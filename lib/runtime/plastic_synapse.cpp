@@ -25,7 +25,7 @@ PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, u
   model_->code->init_parameters(&ctx_);
   model_->code->compute_internals(&ctx_);
   model_->code->init_state(&ctx_);
-  for (const auto& sys : ir.ode_systems) slots_[sys.step_slot] = resolution;
+  if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
   for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
     if (ir.spike_ports[p].is_post)
       post_ports_.push_back(int(p));
@@ -92,6 +92,8 @@ void PlasticConnection::run_update(double t_from, double interval) {
   if (interval < 1e-12) return;  // nothing to integrate (NEST skips it too)
   ctx_.t = t_from;
   ctx_.timestep = interval;
+  // Propagators depend on the interval (NEST recomputes every internal with __h = interval).
+  model_->update_propagators(slots_.data(), interval);
   model_->code->update(&ctx_);
 }
 
@@ -117,7 +119,7 @@ void PlasticConnection::set_post_traces(const std::vector<double>& archive, doub
   for (const auto& c : model_->ir->convolutions) {
     if (!c.from_post_archive) continue;
     const double rate = slots_[c.rate_slot];
-    const double inc = slots_[c.increment_slot];
+    const double inc = slots_[c.increment_slots[0]];
     double v = 0.0;
     for (double ts : archive) {
       if (std::llround(ts / h_) >= t_steps) break;

@@ -34,25 +34,33 @@ void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t 
 
 int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
   const runtime::LoadedModel* m = model_of(ctx);
-  const nir::OdeSystem& sys = m->ir->ode_systems[system];
+  const nir::Model& ir = *m->ir;
+  const nir::NumericSystem& sys = ir.numeric_systems[system];
   ode::Rkf45& rk = m->integrators[system];
+  const size_t n = sys.vars.size();
   double y[64];
   std::vector<double> big;
   double* yp = y;
-  if (sys.state_slots.size() > 64) {
-    big.resize(sys.state_slots.size());
+  if (n > 64) {
+    big.resize(n);
     yp = big.data();
   }
-  for (size_t i = 0; i < sys.state_slots.size(); ++i) yp[i] = ctx->slots[sys.state_slots[i]];
-  double& step = ctx->slots[sys.step_slot];
-  int status = rk.integrate(reinterpret_cast<ode::RhsFn>(m->code->rhs[system]), ctx,
-                            ctx->timestep, yp, step);
-  for (size_t i = 0; i < sys.state_slots.size(); ++i) ctx->slots[sys.state_slots[i]] = yp[i];
+  for (size_t i = 0; i < n; ++i) yp[i] = ctx->slots[ir.ode_vars[sys.vars[i]].slot];
+  auto rhs = reinterpret_cast<ode::RhsFn>(m->code->rhs[system]);
+  int status;
+  if (ir.numeric_solver == nir::NumericSolver::ForwardEuler) {
+    status = ode::euler_step(rhs, ctx, ctx->timestep, yp, n);
+  } else {
+    double& step = ctx->slots[ir.step_slot];
+    status = rk.integrate(rhs, ctx, ctx->timestep, yp, step);
+  }
+  // Convolution states ride along in the system but advance in their own phases.
+  for (int i = 0; i < sys.writeback; ++i) ctx->slots[ir.ode_vars[sys.vars[i]].slot] = yp[i];
   if (status != 0) {
     std::string which;
-    for (size_t i = 0; i < sys.state_slots.size(); ++i)
+    for (size_t i = 0; i < n; ++i)
       if (!std::isfinite(yp[i])) {
-        which = m->ir->slots[sys.state_slots[i]].name;
+        which = ir.ode_vars[sys.vars[i]].name;
         break;
       }
     host_of(ctx)->on_failure(fmt::format(

@@ -12,7 +12,7 @@ namespace nestjit::units {
 namespace {
 
 // Powers of ten of the internal base scales (m, kg, s, A, K, mol, cd).
-constexpr std::array<double, kBaseCount> kInternalBaseExponent = {0, -24, -3, -12, 0, 0, 0};
+constexpr std::array<double, kBaseCount> kInternalBaseExponent = {0, -24, -3, -12, 0, -3, 0};
 
 // 10^e, exactly rounded when e is an integer (strtod rounds correctly; pow need not).
 double power_of_ten(double e) {

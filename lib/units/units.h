@@ -5,7 +5,9 @@
 // current pA, conductance nS, capacitance pF, resistance GOhm; other dimensions are built
 // from the same base scales (length m, temperature K, amount mol, luminous intensity cd).
 // These six NEST units are mutually consistent once the base scales are
-//   s -> 1e-3, A -> 1e-12, kg -> 1e-24, m/K/mol/cd -> 1,
+//   s -> 1e-3, A -> 1e-12, kg -> 1e-24, mol -> 1e-3, m/K/cd -> 1,
+// (amounts in mmol, the unit NESTML models of ion concentrations use, so their numbers read
+// as NEST reports them),
 // so a unit's internal scale is its SI factor divided by the product of base scales raised to
 // its dimension exponents. Arithmetic on internal numbers is then dimensionally exact: the
 // product of two internal numbers is the internal number of the product, and no conversion

@@ -225,10 +225,12 @@ TEST_CASE("nir: slot layout of a neuron with a convolution") {
   CHECK(m.slots[slot(m, "I_stim")].role == SlotRole::ContinuousInput);
   REQUIRE(m.continuous_ports.size() == 1);
   CHECK(m.continuous_ports[0].slot == slot(m, "I_stim"));
-  // One ODE system over V, with its adaptive step slot.
-  REQUIRE(m.ode_systems.size() == 1);
-  CHECK(m.ode_systems[0].state_slots == std::vector<int>{2});
-  CHECK(m.slots[m.ode_systems[0].step_slot].role == SlotRole::IntegrationStep);
+  // V is the only ODE variable besides the convolution state.
+  int v_var = -1;
+  for (size_t i = 0; i < m.ode_vars.size(); ++i)
+    if (m.ode_vars[i].slot == 2) v_var = int(i);
+  REQUIRE(v_var >= 0);
+  CHECK_FALSE(m.ode_vars[v_var].is_convolution);
   // Internals are computed from parameters: k = 2 * 10 = 20.
   auto s = initialise(m);
   CHECK(s[3] == doctest::Approx(20.0));
@@ -263,20 +265,29 @@ TEST_CASE("nir: an exp kernel convolved with a port yields a Convolution with ra
   CHECK(g.port == 0);
   CHECK(h.kernel == "h");
   CHECK(g.slot == slot(m, "g__X__spikes"));
-  CHECK(g.tmp_slot == slot(m, "g__X__spikes__tmp"));
-  CHECK(g.rate_slot == slot(m, "__rate__g__X__spikes"));
-  CHECK(g.increment_slot == slot(m, "__increment__g__X__spikes"));
-  CHECK(m.slots[g.rate_slot].role == SlotRole::Internal);
-  CHECK(m.slots[g.increment_slot].role == SlotRole::Internal);
-  CHECK(m.slots[g.tmp_slot].role == SlotRole::ConvolutionTmp);
+  // An exponential kernel needs one state: K' = rate * K.
+  REQUIRE(g.vars.size() == 1);
+  REQUIRE(h.vars.size() == 1);
+  CHECK(g.tmp_slots[0] == slot(m, "g__X__spikes__tmp"));
+  CHECK(g.increment_slots[0] == slot(m, "__increment__g__X__spikes"));
+  CHECK(m.slots[g.increment_slots[0]].role == SlotRole::Internal);
+  CHECK(m.slots[g.tmp_slots[0]].role == SlotRole::ConvolutionTmp);
   CHECK_FALSE(g.from_post_archive);
+  // Each convolution state is solved exactly, in its own 1x1 propagator block whose A is
+  // computed with the internals.
+  const nir::OdeVar& gv = m.ode_vars[g.vars[0]];
+  const nir::OdeVar& hv = m.ode_vars[h.vars[0]];
+  CHECK(gv.is_convolution);
+  CHECK(gv.analytic);
+  REQUIRE(gv.block >= 0);
+  REQUIRE(m.analytic_blocks[gv.block].size() == 1);
   // exp(-t/tau): K' = -K/tau, K(0) = 1 -> rate -1/4 per ms, increment 1.
   // exp(a - t/(2 tau)): rate -1/8, increment e^3 (the kernel's value at t = 0).
   auto s = initialise(m);
-  CHECK(s[g.rate_slot] == doctest::Approx(-0.25));
-  CHECK(s[g.increment_slot] == doctest::Approx(1.0));
-  CHECK(s[h.rate_slot] == doctest::Approx(-0.125));
-  CHECK(s[h.increment_slot] == doctest::Approx(std::exp(3.0)));
+  CHECK(s[m.analytic_blocks[gv.block].a_slot] == doctest::Approx(-0.25));
+  CHECK(s[g.increment_slots[0]] == doctest::Approx(1.0));
+  CHECK(s[m.analytic_blocks[hv.block].a_slot] == doctest::Approx(-0.125));
+  CHECK(s[h.increment_slots[0]] == doctest::Approx(std::exp(3.0)));
   // Reading the convolution reads its slot.
   const nir::Expr* v = assigned(m.update, slot(m, "x"));
   REQUIRE(v);
@@ -424,7 +435,7 @@ TEST_CASE("nir: a post-port convolution in a synapse is read from the post archi
 }
 
 TEST_CASE("nir: unsupported kernel forms are diagnostics, not crashes") {
-  SUBCASE("alpha kernel (e/tau)*t*exp(-t/tau)") {
+  SUBCASE("a rational kernel 1/(1 + t/tau) is not a sum of exponentials") {
     auto l = lower_text(
         "model m:\n"
         "    parameters:\n"
@@ -432,7 +443,7 @@ TEST_CASE("nir: unsupported kernel forms are diagnostics, not crashes") {
         "    state:\n"
         "        x real = 0\n"
         "    equations:\n"
-        "        kernel a = (e / tau) * t * exp(-t / tau)\n"
+        "        kernel a = 1 / (1 + t / tau)\n"
         "    input:\n"
         "        spikes <- spike\n"
         "    update:\n"
@@ -447,14 +458,52 @@ TEST_CASE("nir: unsupported kernel forms are diagnostics, not crashes") {
     CHECK(d->span.line == 7);  // the kernel definition
     CHECK(d->message.find("'a'") != std::string::npos);
   }
-  SUBCASE("ODE-form kernel") {
+}
+
+TEST_CASE("nir: kernels become linear states with per-spike increments") {
+  SUBCASE("alpha kernel (e/tau) t exp(-t/tau): companion form of (s + 1/tau)^2") {
     auto l = lower_text(
         "model m:\n"
         "    parameters:\n"
         "        tau ms = 2 ms\n"
         "    state:\n"
         "        x real = 0\n"
-        "        g real = 1\n"
+        "    equations:\n"
+        "        kernel a = (e / tau) * t * exp(-t / tau)\n"
+        "    input:\n"
+        "        spikes <- spike\n"
+        "    update:\n"
+        "        integrate_odes()\n"
+        "        x = convolve(a, spikes)\n");
+    REQUIRE(l->model);
+    const nir::Model& m = *l->model;
+    REQUIRE(m.convolutions.size() == 1);
+    const nir::Convolution& c = m.convolutions[0];
+    // K'' = -(1/tau^2) K - (2/tau) K': two states, named as NEST names them.
+    REQUIRE(c.vars.size() == 2);
+    CHECK(m.ode_vars[c.vars[0]].name == "a__X__spikes");
+    CHECK(m.ode_vars[c.vars[1]].name == "a__X__spikes__d");
+    const nir::AnalyticBlock& b = m.analytic_blocks.at(m.ode_vars[c.vars[0]].block);
+    REQUIRE(b.size() == 2);
+    auto s = initialise(m);
+    const int r0 = m.ode_vars[c.vars[0]].row, r1 = m.ode_vars[c.vars[1]].row;
+    auto A = [&](int i, int j) { return s[b.a_slot + i * 2 + j]; };
+    CHECK(A(r0, r0) == doctest::Approx(0.0));
+    CHECK(A(r0, r1) == doctest::Approx(1.0));
+    CHECK(A(r1, r0) == doctest::Approx(-0.25));
+    CHECK(A(r1, r1) == doctest::Approx(-1.0));
+    // Increments are the kernel's value and slope at 0: 0 and e/tau.
+    CHECK(s[c.increment_slots[0]] == doctest::Approx(0.0));
+    CHECK(s[c.increment_slots[1]] == doctest::Approx(std::exp(1.0) / 2.0));
+  }
+  SUBCASE("ODE-form kernel: the state block's initial value is the increment") {
+    auto l = lower_text(
+        "model m:\n"
+        "    parameters:\n"
+        "        tau ms = 2 ms\n"
+        "    state:\n"
+        "        x real = 0\n"
+        "        g real = 1.5\n"
         "    equations:\n"
         "        kernel g' = -g / tau\n"
         "    input:\n"
@@ -462,10 +511,17 @@ TEST_CASE("nir: unsupported kernel forms are diagnostics, not crashes") {
         "    update:\n"
         "        integrate_odes()\n"
         "        x = convolve(g, spikes)\n");
-    CHECK(l->model == nullptr);
-    bool found = false;
-    for (const auto& x : l->diags.items()) found |= x.code == "E-KERNEL-UNSUPPORTED";
-    CHECK(found);
+    REQUIRE(l->model);
+    const nir::Model& m = *l->model;
+    REQUIRE(m.convolutions.size() == 1);
+    const nir::Convolution& c = m.convolutions[0];
+    REQUIRE(c.vars.size() == 1);
+    CHECK(m.ode_vars[c.vars[0]].name == "g__X__spikes");
+    auto s = initialise(m);
+    CHECK(s[m.analytic_blocks.at(m.ode_vars[c.vars[0]].block).a_slot] == doctest::Approx(-0.5));
+    CHECK(s[c.increment_slots[0]] == doctest::Approx(1.5));
+    // The kernel's own variable is not a recordable any more.
+    CHECK_FALSE(m.slots[slot(m, "g")].recordable);
   }
 }
 
