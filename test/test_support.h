@@ -21,7 +21,7 @@ std::string read_text(const std::string& path);
 #define NESTJIT_REQUIRE_SHARED(var, rel)                                           \
   auto var##_opt = ::nestjit::test::shared_path(rel);                              \
   if (!var##_opt) {                                                                \
-    MESSAGE("skipped: ../shared/" rel " is absent (third-party data not checked out)"); \
+    MESSAGE("skipped: ../shared/" << (rel) << " is absent (third-party data not checked out)"); \
     return;                                                                        \
   }                                                                                \
   const std::string var = *var##_opt

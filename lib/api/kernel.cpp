@@ -122,9 +122,14 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
   NodeCollection nc;
   for (size_t i = 0; i < n; ++i) {
     std::unique_ptr<runtime::Node> node;
-    if (model == "spike_generator") {
-      auto g = std::make_unique<runtime::SpikeGenerator>();
-      node = std::move(g);
+    // An installed model wins over a built-in of the same name (e.g. a NESTML parrot_neuron).
+    auto installed = impl_->models.find(model);
+    if (installed != impl_->models.end()) {
+      if (installed->second->ir->is_synapse)
+        throw Error(fmt::format("'{}' is a synapse model; use it in connect() as synapse_model", model));
+      node = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
+    } else if (model == "spike_generator") {
+      node = std::make_unique<runtime::SpikeGenerator>();
     } else if (model == "parrot_neuron") {
       node = std::make_unique<runtime::ParrotNeuron>();
     } else if (model == "spike_recorder") {
@@ -134,9 +139,7 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
     } else if (model == "dc_generator") {
       node = std::make_unique<runtime::DcGenerator>();
     } else {
-      auto it = impl_->models.find(model);
-      if (it == impl_->models.end() || it->second->ir->is_synapse) impl_->model(model + (it != impl_->models.end() ? " (a synapse)" : ""));
-      node = std::make_unique<runtime::JitNeuron>(it->second, net.resolution());
+      impl_->model(model);  // throws: unknown model, listing the known ones
     }
     uint64_t id = net.add_node(std::move(node));
     if (i == 0) nc.first = id;
