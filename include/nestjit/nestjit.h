@@ -64,6 +64,9 @@ struct ModelInfo {
   size_t numeric_variables = 0;  // ODE states solved by the numeric solver
   std::string numeric_solver;    // "rk45" or "forward-Euler"
   std::string source_path;
+  // Spike receptors (NEST numbering: 0 when there is one, else 1..n) and continuous ports.
+  size_t spike_receptors = 0;
+  std::vector<std::string> continuous_ports;
 };
 
 struct InstallResult {

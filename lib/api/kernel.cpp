@@ -337,6 +337,8 @@ ModelInfo Kernel::model_info(const std::string& model) const {
     if (v.analytic) ++info.exact_variables;
     else if (!v.is_convolution) ++info.numeric_variables;
   }
+  info.spike_receptors = runtime::receptors_of(ir).size();
+  for (const auto& p : ir.continuous_ports) info.continuous_ports.push_back(p.name);
   info.numeric_solver = ir.numeric_solver == nir::NumericSolver::ForwardEuler ? "forward-Euler" : "rk45";
   return info;
 }

@@ -15,26 +15,9 @@ void Node::set_status(const std::string& key, double) {
   throw std::invalid_argument(fmt::format("{} has no settable property '{}'", model_name(), key));
 }
 
-JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution)
-    : model_(std::move(model)) {
-  const nir::Model& ir = *model_->ir;
-  slots_.assign(ir.slots.size(), 0.0);
-  ctx_.slots = slots_.data();
-  ctx_.t = 0.0;
-  ctx_.timestep = resolution;
-  ctx_.resolution = resolution;
-  ctx_.host = static_cast<CodeHost*>(this);
-  ctx_.model = model_.get();
-  // Construction as NEST does it: parameter defaults, internals, then state initial values
-  // (which may use both). The adaptive integration step starts at h.
-  model_->code->init_parameters(&ctx_);
-  model_->code->compute_internals(&ctx_);
-  model_->code->init_state(&ctx_);
-  // Internals that read state variables see their initial values, as NEST reports them.
-  recompute_internals();
-  if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
-
-  // Receptors: pair each excitatory port with the next inhibitory one.
+// Pairs each excitatory port with the next inhibitory one.
+std::vector<Receptor> receptors_of(const nir::Model& ir) {
+  std::vector<Receptor> out;
   std::vector<bool> used(ir.spike_ports.size(), false);
   for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
     if (used[p]) continue;
@@ -60,8 +43,31 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
     } else {
       r.excitatory = int(p);
     }
-    receptors_.push_back(r);
+    out.push_back(r);
   }
+  return out;
+}
+
+JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution)
+    : model_(std::move(model)) {
+  const nir::Model& ir = *model_->ir;
+  slots_.assign(ir.slots.size(), 0.0);
+  ctx_.slots = slots_.data();
+  ctx_.t = 0.0;
+  ctx_.timestep = resolution;
+  ctx_.resolution = resolution;
+  ctx_.host = static_cast<CodeHost*>(this);
+  ctx_.model = model_.get();
+  // Construction as NEST does it: parameter defaults, internals, then state initial values
+  // (which may use both). The adaptive integration step starts at h.
+  model_->code->init_parameters(&ctx_);
+  model_->code->compute_internals(&ctx_);
+  model_->code->init_state(&ctx_);
+  // Internals that read state variables see their initial values, as NEST reports them.
+  recompute_internals();
+  if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
+
+  receptors_ = receptors_of(ir);
   spike_sums_.resize(ir.spike_ports.size());
   spike_flags_.resize(ir.spike_ports.size());
   currents_.resize(ir.continuous_ports.size());

@@ -38,6 +38,14 @@ class Node {
   virtual const std::vector<double>* spike_archive() const { return nullptr; }
 };
 
+// NEST's receptor numbering (SEMANTICS.md 2.4): one receptor per spike port, an excitatory
+// and an inhibitory port sharing one; receptors count from 1 when there is more than one.
+struct Receptor {
+  int excitatory = -1;  // spike port taking w >= 0 (or all weights when alone)
+  int inhibitory = -1;  // spike port taking |w| for w < 0
+};
+std::vector<Receptor> receptors_of(const nir::Model& model);
+
 // A neuron whose dynamics are a loaded NESTML model.
 class JitNeuron : public Node, public CodeHost {
  public:
@@ -63,12 +71,6 @@ class JitNeuron : public Node, public CodeHost {
   std::string describe() const override;
 
  private:
-  // NEST's receptor numbering (SEMANTICS.md 2.4): one rport per port, an excitatory and an
-  // inhibitory port sharing one; receptors count from 1 when there is more than one rport.
-  struct Receptor {
-    int excitatory = -1;  // spike port taking w >= 0 (or all weights when alone)
-    int inhibitory = -1;  // spike port taking |w| for w < 0
-  };
   std::vector<Receptor> receptors_;
 
   std::shared_ptr<const LoadedModel> model_;
