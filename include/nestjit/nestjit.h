@@ -46,9 +46,10 @@ struct InstallOptions {
   std::string delay_variable;
   // Models to treat as synapses besides those whose name ends in "synapse".
   std::vector<std::string> synapse_models;
-  // Numeric solver for non-linear ODEs: "rk45" (adaptive RKF45 as NEST's GSL, default) or
+  // Numeric solver for non-linear ODEs: "auto" (default: RKF45 exactly as NEST's GSL, and
+  // CVODE for an instance whose system turns out stiff), "rk45", "cvode" (SUNDIALS BDF), or
   // "forward-Euler" (one explicit Euler step per integrate_odes call).
-  std::string numeric_solver = "rk45";
+  std::string numeric_solver = "auto";
   // "analytic" (default): linear ODEs and kernels are solved exactly by propagators, the
   // rest numerically; "numeric": everything, kernels included, goes to the numeric solver
   // (NESTML's `solver: "numeric"`).
@@ -62,7 +63,7 @@ struct ModelInfo {
   std::vector<std::string> parameters, state, recordables;
   size_t exact_variables = 0;    // ODE and kernel states solved by propagators
   size_t numeric_variables = 0;  // ODE states solved by the numeric solver
-  std::string numeric_solver;    // "rk45" or "forward-Euler"
+  std::string numeric_solver;    // "auto", "rk45", "cvode" or "forward-Euler"
   std::string source_path;
   // Spike receptors (NEST numbering: 0 when there is one, else 1..n) and continuous ports.
   size_t spike_receptors = 0;

@@ -339,7 +339,12 @@ ModelInfo Kernel::model_info(const std::string& model) const {
   }
   info.spike_receptors = runtime::receptors_of(ir).size();
   for (const auto& p : ir.continuous_ports) info.continuous_ports.push_back(p.name);
-  info.numeric_solver = ir.numeric_solver == nir::NumericSolver::ForwardEuler ? "forward-Euler" : "rk45";
+  switch (ir.numeric_solver) {
+    case nir::NumericSolver::ForwardEuler: info.numeric_solver = "forward-Euler"; break;
+    case nir::NumericSolver::Rkf45: info.numeric_solver = "rk45"; break;
+    case nir::NumericSolver::Cvode: info.numeric_solver = "cvode"; break;
+    case nir::NumericSolver::Auto: info.numeric_solver = "auto"; break;
+  }
   return info;
 }
 

@@ -14,7 +14,7 @@ struct LoadOptions {
   std::vector<std::string> post_ports;
   std::string weight_variable, delay_variable;
   std::vector<std::string> synapse_models;
-  std::string numeric_solver = "rk45";
+  std::string numeric_solver = "auto";
   std::string solver = "analytic";
 };
 

@@ -71,7 +71,10 @@ class Generator {
     names.conv_end = conv_fn("conv_end", ConvPhase::End);
     names.conv_advance = conv_fn("conv_advance", ConvPhase::Advance);
     names.conv_increment = conv_increment_fn();
-    for (size_t i = 0; i < m_.numeric_systems.size(); ++i) names.rhs.push_back(rhs_fn(i));
+    for (size_t i = 0; i < m_.numeric_systems.size(); ++i) {
+      names.rhs.push_back(rhs_fn(i));
+      names.jacobians.push_back(m_.numeric_systems[i].jacobian.empty() ? std::string() : jacobian_fn(i));
+    }
     if (!m_.is_synapse) names.step = step_fn(names);
     names.recordable_inlines = recordable_inlines_fn();
     return std::move(mod_);
@@ -242,6 +245,27 @@ class Generator {
       b_.SetInsertPoint(next);
     }
     b_.CreateRetVoid();
+    return fn_->getName().str();
+  }
+
+  // int jac(double t, const double* y, double* J, void* ctx): J row-major, d f_i / d y_j.
+  std::string jacobian_fn(size_t index) {
+    const nir::NumericSystem& sys = m_.numeric_systems[index];
+    auto* ft = llvm::FunctionType::get(i32_, {f64_, ptr_, ptr_, ptr_}, false);
+    begin(name(fmt::format("jac_{}", index)), ft);
+    ctxv_ = fn_->getArg(3);
+    slots_ = ctx_field(kSlots);
+    y_ = fn_->getArg(1);
+    std::map<int, int> y_of_slot;
+    for (size_t i = 0; i < sys.vars.size(); ++i) y_of_slot[m_.ode_vars[sys.vars[i]].slot] = int(i);
+    y_of_slot_ = &y_of_slot;
+    llvm::Value* out = fn_->getArg(2);
+    for (size_t k = 0; k < sys.jacobian.size(); ++k) {
+      const auto& e = *sys.jacobian[k];
+      b_.CreateStore(as(expr(e), ValueType::F64, e.type), b_.CreateConstInBoundsGEP1_64(f64_, out, k));
+    }
+    y_of_slot_ = nullptr;
+    b_.CreateRet(b_.getInt32(0));
     return fn_->getName().str();
   }
 

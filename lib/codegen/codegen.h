@@ -19,6 +19,7 @@ struct FunctionNames {
   std::string conv_begin, conv_end, conv_advance, conv_increment;
   std::vector<std::string> on_receive;  // parallel to nir::Model::on_receive
   std::vector<std::string> rhs;         // parallel to nir::Model::numeric_systems
+  std::vector<std::string> jacobians;   // parallel too; empty name = no symbolic Jacobian
   std::string recordable_inlines;       // void(ctx, double* out): nir::Model::recordable_inlines
 };
 

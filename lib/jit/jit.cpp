@@ -191,6 +191,8 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
   code->conv_increment = reinterpret_cast<ConvIncrementFn>(look(names.conv_increment));
   for (const auto& n : names.on_receive) code->on_receive.push_back(reinterpret_cast<BlockFn>(look(n)));
   for (const auto& n : names.rhs) code->rhs.push_back(reinterpret_cast<RhsFn>(look(n)));
+  for (const auto& n : names.jacobians)
+    code->jacobians.push_back(reinterpret_cast<ModelCode::JacFn>(look(n)));
   code->recordable_inlines =
       reinterpret_cast<void (*)(NjContext*, double*)>(look(names.recordable_inlines));
   if (!ok) {

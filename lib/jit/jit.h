@@ -25,6 +25,8 @@ struct ModelCode {
   ConvIncrementFn conv_increment = nullptr;
   std::vector<BlockFn> on_receive;
   std::vector<RhsFn> rhs;
+  using JacFn = int (*)(double t, const double* y, double* jac, void* ctx);
+  std::vector<JacFn> jacobians;  // parallel to rhs; null = none
   void (*recordable_inlines)(NjContext*, double* out) = nullptr;
   std::shared_ptr<void> resources;  // the model's ResourceTracker
 };

@@ -196,6 +196,17 @@ void analyse_equations(Model& m, const SourceFilePtr& file, DiagnosticList& diag
                                                                        : sym::constant(0.0));
           if (pass == 0 || numeric_convolutions) ++sys.writeback;
         }
+      // The Jacobian for CVODE, by symbolic differentiation.
+      for (size_t i = 0; i < sys.vars.size() && sys.jacobian.size() == i * sys.vars.size(); ++i)
+        for (size_t j = 0; j < sys.vars.size(); ++j) {
+          ExprPtr d = sym::derivative(*sys.rhs[i], m.ode_vars[sys.vars[j]].slot);
+          if (!d) {
+            sys.jacobian.clear();
+            break;
+          }
+          sys.jacobian.push_back(std::move(d));
+        }
+      if (sys.jacobian.size() != sys.vars.size() * sys.vars.size()) sys.jacobian.clear();
       in.numeric_system = int(m.numeric_systems.size());
       m.numeric_systems.push_back(std::move(sys));
     }

@@ -121,10 +121,13 @@ class Lowerer {
       error("E-OPTION", ast_.name_span, fmt::format("unknown solver '{}'", opts.solver),
             "use \"analytic\" or \"numeric\"");
     if (opts.numeric_solver == "forward-Euler") m_->numeric_solver = NumericSolver::ForwardEuler;
-    else if (opts.numeric_solver != "rk45")
+    else if (opts.numeric_solver == "rk45") m_->numeric_solver = NumericSolver::Rkf45;
+    else if (opts.numeric_solver == "cvode") m_->numeric_solver = NumericSolver::Cvode;
+    else if (opts.numeric_solver == "auto") m_->numeric_solver = NumericSolver::Auto;
+    else
       error("E-OPTION", ast_.name_span,
             fmt::format("unknown numeric solver '{}'", opts.numeric_solver),
-            "use \"rk45\" or \"forward-Euler\"");
+            "use \"auto\", \"rk45\", \"cvode\" or \"forward-Euler\"");
   }
 
   std::unique_ptr<Model> run() {

@@ -17,7 +17,7 @@ struct LowerOptions {
   // weight_variable / delay_variable). Empty: "w" or "weight" for the weight, none for delay.
   std::string weight_variable;
   std::string delay_variable;
-  std::string numeric_solver = "rk45";  // or "forward-Euler"
+  std::string numeric_solver = "auto";  // or "rk45", "cvode", "forward-Euler"
   std::string solver = "analytic";      // or "numeric": no propagators at all
 };
 

@@ -148,6 +148,9 @@ struct NumericSystem {
   std::vector<int> vars;       // OdeVar indices in y order
   std::vector<ExprPtr> rhs;    // parallel to vars
   int writeback = 0;
+  // d rhs_i / d y_j, row-major; empty when some right-hand side cannot be differentiated
+  // symbolically (CVODE then uses difference quotients).
+  std::vector<ExprPtr> jacobian;
 };
 
 // One integrate_odes(...) argument list (empty list = all variables).
@@ -156,7 +159,10 @@ struct Integration {
   int numeric_system = -1;         // -1 when every selected variable is analytic
 };
 
-enum class NumericSolver { Rkf45, ForwardEuler };
+// Rkf45: GSL's adaptive RKF45 as NEST uses it. ForwardEuler: one Euler step per call.
+// Cvode: SUNDIALS CVODE (BDF), for stiff systems. Auto: RKF45 until a stiffness estimate
+// (spectral radius of the Jacobian times the step) says the system is stiff, then CVODE.
+enum class NumericSolver { Rkf45, ForwardEuler, Cvode, Auto };
 
 struct SpikePort {
   std::string name;
@@ -211,7 +217,7 @@ struct Model {
   std::vector<Jump> jumps;
   std::vector<NumericSystem> numeric_systems;
   std::vector<Integration> integrations;
-  NumericSolver numeric_solver = NumericSolver::Rkf45;
+  NumericSolver numeric_solver = NumericSolver::Auto;
   // NESTML's `solver: "numeric"`: no propagators; convolution states are integrated in the
   // numeric system too (and written back from it) instead of advancing in phases 3 and 6.
   bool all_numeric = false;

@@ -68,6 +68,9 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
   if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
 
   receptors_ = receptors_of(ir);
+  numeric_.resize(ir.numeric_systems.size());
+  if (ir.numeric_solver == nir::NumericSolver::Cvode)
+    for (auto& n : numeric_) n.use_cvode = true;
   spike_sums_.resize(ir.spike_ports.size());
   spike_flags_.resize(ir.spike_ports.size());
   currents_.resize(ir.continuous_ports.size());
@@ -196,6 +199,14 @@ std::string JitNeuron::describe() const {
 
 std::map<std::string, double> JitNeuron::get_status() const {
   std::map<std::string, double> out;
+  if (!model_->ir->numeric_systems.empty()) {
+    out["gsl_abs_error_tol"] = abs_tol_;
+    out["gsl_rel_error_tol"] = rel_tol_;
+    // 1 when (some of) this instance's ODEs are integrated by CVODE.
+    bool cvode = false;
+    for (const auto& n : numeric_) cvode |= n.use_cvode;
+    out["stiff_solver_active"] = cvode ? 1.0 : 0.0;
+  }
   for (size_t i = 0; i < model_->ir->slots.size(); ++i) {
     const auto& s = model_->ir->slots[i];
     switch (s.role) {
@@ -210,6 +221,16 @@ std::map<std::string, double> JitNeuron::get_status() const {
 }
 
 void JitNeuron::set_status(const std::string& key, double value) {
+  // The numeric solvers' tolerances, under NEST's names.
+  if (key == "gsl_abs_error_tol" || key == "gsl_rel_error_tol") {
+    const bool abs = key == "gsl_abs_error_tol";
+    if (abs ? !(value > 0) : !(value >= 0))
+      throw std::invalid_argument(fmt::format("{} must be {}, not {}", key,
+                                              abs ? "positive" : "non-negative", value));
+    (abs ? abs_tol_ : rel_tol_) = value;
+    for (auto& n : numeric_) n.cvode.reset();  // a new CVODE picks up the tolerances
+    return;
+  }
   int i = model_->slot(key);
   if (i < 0 || (model_->ir->slots[i].role != nir::SlotRole::Parameter &&
                 model_->ir->slots[i].role != nir::SlotRole::State))

@@ -6,6 +6,7 @@
 
 #include "jit/jit.h"
 #include "nir/model.h"
+#include "ode/cvode_solver.h"
 #include "ode/propagator.h"
 #include "ode/rkf45.h"
 
@@ -31,6 +32,13 @@ struct LoadedModel {
   const std::string& name() const { return ir->name; }
 };
 
+// An instance's numeric-solver state for one numeric system.
+struct NumericState {
+  bool use_cvode = false;       // chosen by the stiffness estimate (solver "auto") or forced
+  bool stiff_checked = false;   // the estimate found the system non-stiff at least once
+  std::unique_ptr<ode::Cvode> cvode;
+};
+
 // What compiled code calls back into while it runs (through NjContext::host).
 class CodeHost {
  public:
@@ -40,7 +48,15 @@ class CodeHost {
   virtual void on_failure(const std::string& message) = 0;
   // Describes the instance for messages: "izhikevich_neuron #3 at t = 12.3 ms".
   virtual std::string describe() const = 0;
+  // Per-instance solver state of a numeric system (null: plain RKF45, no switching).
+  virtual NumericState* numeric_state(int system) { return nullptr; }
+  // Tolerances of the numeric solvers (NEST's gsl_abs_error_tol, gsl_rel_error_tol).
+  virtual double abs_tolerance() const { return 1e-6; }
+  virtual double rel_tolerance() const { return 1e-6; }
 };
+
+// Spectral radius of a numeric system's Jacobian at y (the stiffness estimate).
+double stiffness(ode::RhsFn f, ode::JacFn jac, NjContext* ctx, const double* y, size_t n);
 
 // Symbols compiled code may call (the nestjit_rt_* functions of nir/abi.h).
 const jit::SymbolList& runtime_symbols();

@@ -69,6 +69,9 @@ class JitNeuron : public Node, public CodeHost {
   void on_emit(double weight, double delay_ms, int nargs) override;
   void on_failure(const std::string& message) override;
   std::string describe() const override;
+  NumericState* numeric_state(int system) override { return &numeric_[size_t(system)]; }
+  double abs_tolerance() const override { return abs_tol_; }
+  double rel_tolerance() const override { return rel_tol_; }
 
  private:
   std::vector<Receptor> receptors_;
@@ -77,6 +80,8 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> slots_;
   std::vector<RingBuffer> spike_sums_, spike_flags_, currents_;
   std::vector<double> archive_;
+  std::vector<NumericState> numeric_;
+  double abs_tol_ = 1e-6, rel_tol_ = 1e-6;
   NjContext ctx_{};
   Network* net_ = nullptr;
   struct Sampler {

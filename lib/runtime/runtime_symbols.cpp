@@ -24,6 +24,26 @@ std::mt19937_64& rng() {
 
 namespace runtime {
 void set_current_rng(std::mt19937_64* r) { current_rng = r; }
+
+// Spectral radius of the Jacobian at y: the symbolic one when there is one, else forward
+// differences of the right-hand side.
+double stiffness(ode::RhsFn f, ode::JacFn jac, NjContext* ctx, const double* y, size_t n) {
+  std::vector<double> J(n * n, 0.0);
+  if (jac) {
+    if (jac(ctx->t, y, J.data(), ctx) != 0) return 0.0;
+  } else {
+    std::vector<double> y1(y, y + n), f0(n), f1(n);
+    if (f(ctx->t, y, f0.data(), ctx) != 0) return 0.0;
+    for (size_t j = 0; j < n; ++j) {
+      const double dy = 1e-7 * std::max(1.0, std::fabs(y[j]));
+      y1[j] = y[j] + dy;
+      if (f(ctx->t, y1.data(), f1.data(), ctx) != 0) return 0.0;
+      for (size_t i = 0; i < n; ++i) J[i * n + j] = (f1[i] - f0[i]) / dy;
+      y1[j] = y[j];
+    }
+  }
+  return ode::spectral_radius(n, J.data());
+}
 }  // namespace runtime
 
 extern "C" {
@@ -47,25 +67,41 @@ int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
   }
   for (size_t i = 0; i < n; ++i) yp[i] = ctx->slots[ir.ode_vars[sys.vars[i]].slot];
   auto rhs = reinterpret_cast<ode::RhsFn>(m->code->rhs[system]);
+  auto jac = reinterpret_cast<ode::JacFn>(m->code->jacobians[system]);
+  runtime::CodeHost* host = host_of(ctx);
+  runtime::NumericState* ns = host->numeric_state(system);
+  const double atol = host->abs_tolerance(), rtol = host->rel_tolerance();
   int status;
+  const bool cvode = ir.numeric_solver == nir::NumericSolver::Cvode || (ns && ns->use_cvode);
   if (ir.numeric_solver == nir::NumericSolver::ForwardEuler) {
     status = ode::euler_step(rhs, ctx, ctx->timestep, yp, n);
+  } else if (cvode && ns) {
+    if (!ns->cvode) ns->cvode = std::make_unique<ode::Cvode>(n, rhs, jac, atol, rtol);
+    status = ns->cvode->integrate(ctx, ctx->timestep, yp, size_t(sys.writeback));
   } else {
     double& step = ctx->slots[ir.step_slot];
-    status = rk.integrate(rhs, ctx, ctx->timestep, yp, step);
+    const long before = rk.stats().steps;
+    status = rk.integrate(rhs, ctx, ctx->timestep, yp, step, atol, rtol);
+    // Stiffness estimate (solver "auto"): when RKF45 needed many sub-steps, look at the
+    // Jacobian; if its spectral radius times h is far outside RKF45's stability region
+    // (about 3), the sub-steps are forced by stability, not accuracy: switch to CVODE.
+    if (status == 0 && ns && ir.numeric_solver == nir::NumericSolver::Auto &&
+        rk.stats().steps - before > 10)
+      if (runtime::stiffness(rhs, jac, ctx, yp, n) * ctx->timestep > 30.0) ns->use_cvode = true;
   }
   // Convolution states ride along in the system but advance in their own phases.
   for (int i = 0; i < sys.writeback; ++i) ctx->slots[ir.ode_vars[sys.vars[i]].slot] = yp[i];
   if (status != 0) {
-    std::string which;
+    // Name the first variable that is no longer a number, and the solver's own message.
+    std::string detail;
     for (size_t i = 0; i < n; ++i)
       if (!std::isfinite(yp[i])) {
-        which = ir.ode_vars[sys.vars[i]].name;
+        detail = fmt::format(": variable '{}' is {}", ir.ode_vars[sys.vars[i]].name, yp[i]);
         break;
       }
-    host_of(ctx)->on_failure(fmt::format(
-        "numeric integration failed in {} (status {}){}", host_of(ctx)->describe(), status,
-        which.empty() ? std::string() : fmt::format(": variable '{}' is not finite", which)));
+    if (ns && ns->cvode && !ns->cvode->message().empty()) detail += " (" + ns->cvode->message() + ")";
+    host->on_failure(fmt::format("numeric integration failed in {} (status {}){}",
+                                 host->describe(), status, detail));
   }
   return status;
 }
