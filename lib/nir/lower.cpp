@@ -470,6 +470,32 @@ class Lowerer {
     return make(Expr::Kind::Slot, ValueType::F64, m_->convolutions.back().slot);
   }
 
+  // x(t - d): a delay line per (variable, delay), read through its value slot.
+  ExprPtr delayed(const ast::Expr& call, const sema::Symbol& var) {
+    const ast::Expr* arg = call.args.size() == 1 ? call.args[0].get() : nullptr;
+    while (arg && arg->kind == EK::Paren) arg = arg->args[0].get();
+    if (!arg || arg->kind != EK::Binary || arg->op != ast::Op::Sub || arg->args[0]->kind != EK::Name ||
+        arg->args[0]->text != "t") {
+      error("E-DELAY-FORM", call.span,
+            fmt::format("a delayed variable must be written {}(t - delay)", var.name),
+            "the delay is a parameter or a literal with a time unit");
+      return constant(0.0);
+    }
+    const int var_slot = slot_of_.at(&var);
+    for (const auto& d : m_->delays)
+      if (d.var_slot == var_slot) {
+        // One delay per variable (as NEST): a second, different delay is not supported.
+        return make(Expr::Kind::Slot, ValueType::F64, d.value_slot);
+      }
+    Delay d;
+    d.var_slot = var_slot;
+    d.delay_slot = add_slot("__delay__" + var.name, SlotRole::Internal, ValueType::F64, "ms");
+    d.value_slot = add_slot("__delayed__" + var.name, SlotRole::Internal, ValueType::F64);
+    m_->compute_internals.body.push_back(assign_slot(d.delay_slot, convert(expr(*arg->args[1]), ValueType::F64)));
+    m_->delays.push_back(d);
+    return make(Expr::Kind::Slot, ValueType::F64, d.value_slot);
+  }
+
   ExprPtr port_rate(int port) {
     static const double per_second = units::lookup("Hz")->internal_scale();
     return binary(Op::Mul, make(Expr::Kind::Slot, ValueType::F64, m_->spike_ports[port].sum_slot),
@@ -935,10 +961,7 @@ class Lowerer {
     if (e.text == "convolve") {
       return convolution(e);
     }
-    if (info && info->symbol && info->symbol->kind == SymbolKind::State) {
-      error("E-UNSUPPORTED", e.span, "delay differential equations are not supported yet (issue 4)");
-      return constant(0.0);
-    }
+    if (info && info->symbol && info->symbol->kind == SymbolKind::State) return delayed(e, *info->symbol);
     if (info && info->function) {
       auto it = function_index_.find(info->function);
       if (it == function_index_.end()) return constant(0.0);

@@ -162,6 +162,15 @@ struct Integration {
 // Rkf45: GSL's adaptive RKF45 as NEST uses it. ForwardEuler: one Euler step per call.
 // Cvode: SUNDIALS CVODE (BDF), for stiff systems. Auto: RKF45 until a stiffness estimate
 // (spectral radius of the Jacobian times the step) says the system is stiff, then CVODE.
+// A delayed state variable x(t - d) used in an equation (SEMANTICS.md 2, phase 2): every
+// step, before anything else, the runtime pushes x into a ring of round(d/h)+1 values and
+// sets value_slot to the oldest one.
+struct Delay {
+  int var_slot = -1;    // x
+  int delay_slot = -1;  // Internal slot holding d (ms)
+  int value_slot = -1;  // x(t - d) as read by the equations
+};
+
 enum class NumericSolver { Rkf45, ForwardEuler, Cvode, Auto };
 
 struct SpikePort {
@@ -235,6 +244,7 @@ struct Model {
   std::vector<std::pair<std::string, ExprPtr>> recordable_inlines;
   // Everything a multimeter can record, in NEST's order (sorted by name).
   std::vector<std::string> recordables() const;
+  std::vector<Delay> delays;
   int weight_slot = -1;  // synapse: the variable bound to the connection weight
   int delay_slot = -1;   // synapse: the variable bound to the connection delay
 

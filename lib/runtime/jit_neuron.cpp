@@ -86,6 +86,16 @@ void JitNeuron::prepare(Network& net) {
   // NEST's pre_run_hook: internals (and with them the propagators) are recomputed before
   // every simulate, so they follow parameter and state changes made in between.
   recompute_internals();
+  // Delay lines of round(d/h)+1 values, filled with the variable's current value.
+  const auto& delays = model_->ir->delays;
+  delays_.resize(delays.size());
+  for (size_t i = 0; i < delays.size(); ++i) {
+    const size_t n = size_t(std::max<long>(0, std::lround(slots_[delays[i].delay_slot] / net.resolution()))) + 1;
+    if (delays_[i].values.size() != n) {
+      delays_[i].values.assign(n, slots_[delays[i].var_slot]);
+      delays_[i].next = 0;
+    }
+  }
   size_t horizon = static_cast<size_t>(net.buffer_horizon());
   for (auto& r : spike_sums_) r.resize(horizon);
   for (auto& r : spike_flags_) r.resize(horizon);
@@ -128,6 +138,14 @@ void JitNeuron::update(Network& net, int64_t from, int64_t to) {
     for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
       slots_[ir.spike_ports[p].sum_slot] = spike_sums_[p].take(k);
       slots_[ir.spike_ports[p].received_slot] = spike_flags_[p].take(k);
+    }
+    // Phase 2: delayed variables.
+    for (size_t i = 0; i < delays_.size(); ++i) {
+      DelayLine& line = delays_[i];
+      const auto& d = ir.delays[i];
+      line.values[line.next] = slots_[d.var_slot];
+      line.next = (line.next + 1) % line.values.size();
+      slots_[d.value_slot] = line.values[line.next];
     }
     ctx_.t = double(k) * h;
     ctx_.timestep = h;

@@ -81,6 +81,11 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<RingBuffer> spike_sums_, spike_flags_, currents_;
   std::vector<double> archive_;
   std::vector<NumericState> numeric_;
+  struct DelayLine {
+    std::vector<double> values;
+    size_t next = 0;
+  };
+  std::vector<DelayLine> delays_;
   double abs_tol_ = 1e-6, rel_tol_ = 1e-6;
   NjContext ctx_{};
   Network* net_ = nullptr;
