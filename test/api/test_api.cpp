@@ -175,3 +175,15 @@ TEST_CASE("stdp_window program: writes the CSV, and fails cleanly on a broken mo
   CHECK(out.find("error[E-ODE-UNITS]") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "w.csv"));
 }
+
+TEST_CASE("changing a parameter recomputes internals and propagators at the next simulate") {
+  nestjit::Kernel k;
+  REQUIRE(k.install_source("leaky.nestml", kLeaky).ok);
+  auto n = k.create("leaky_neuron", 1, {{"V_m", -60.0}});
+  k.simulate(1.0);
+  // V relaxes to E_L = -70 with tau = 10 ms: V(1) = -70 + 10 exp(-1/10).
+  CHECK(k.get_status(n[0]).at("V_m") == doctest::Approx(-70.0 + 10.0 * std::exp(-0.1)).epsilon(1e-6));
+  k.set_status(n, {{"tau", 2.0}, {"V_m", -60.0}});
+  k.simulate(1.0);
+  CHECK(k.get_status(n[0]).at("V_m") == doctest::Approx(-70.0 + 10.0 * std::exp(-0.5)).epsilon(1e-6));
+}
