@@ -99,6 +99,7 @@ class Generator {
   std::vector<llvm::AllocaInst*> locals_;
   // RHS functions: slot -> y index; y and dydt pointers.
   const std::map<int, int>* y_of_slot_ = nullptr;
+  std::map<int, int> system_y_;
   llvm::Value* y_ = nullptr;
 
   std::string name(const std::string& what) const { return prefix_ + "_" + what; }
@@ -248,22 +249,48 @@ class Generator {
     return fn_->getName().str();
   }
 
-  // int jac(double t, const double* y, double* J, void* ctx): J row-major, d f_i / d y_j.
-  std::string jacobian_fn(size_t index) {
-    const nir::NumericSystem& sys = m_.numeric_systems[index];
+  // Starts `int f(double t, const double* y, double* out, void* ctx)` for a numeric system:
+  // reads of the system's variables come from y, everything else from the slots.
+  llvm::Value* begin_system_fn(const std::string& what, const nir::NumericSystem& sys) {
     auto* ft = llvm::FunctionType::get(i32_, {f64_, ptr_, ptr_, ptr_}, false);
-    begin(name(fmt::format("jac_{}", index)), ft);
+    begin(name(what), ft);
     ctxv_ = fn_->getArg(3);
     slots_ = ctx_field(kSlots);
     y_ = fn_->getArg(1);
-    std::map<int, int> y_of_slot;
-    for (size_t i = 0; i < sys.vars.size(); ++i) y_of_slot[m_.ode_vars[sys.vars[i]].slot] = int(i);
-    y_of_slot_ = &y_of_slot;
-    llvm::Value* out = fn_->getArg(2);
-    for (size_t k = 0; k < sys.jacobian.size(); ++k) {
-      const auto& e = *sys.jacobian[k];
-      b_.CreateStore(as(expr(e), ValueType::F64, e.type), b_.CreateConstInBoundsGEP1_64(f64_, out, k));
-    }
+    system_y_.clear();
+    for (size_t i = 0; i < sys.vars.size(); ++i) system_y_[m_.ode_vars[sys.vars[i]].slot] = int(i);
+    y_of_slot_ = &system_y_;
+    return fn_->getArg(2);
+  }
+
+  // Evaluates every expression first, then stores them to out[0..n): the stores cannot
+  // affect the evaluation.
+  void store_all(const std::vector<const Expr*>& exprs, llvm::Value* out) {
+    std::vector<llvm::Value*> values;
+    for (const Expr* e : exprs) values.push_back(as(expr(*e), ValueType::F64, e->type));
+    for (size_t i = 0; i < values.size(); ++i)
+      b_.CreateStore(values[i], b_.CreateConstInBoundsGEP1_64(f64_, out, i));
+  }
+
+  static std::vector<const Expr*> pointers(const std::vector<nir::ExprPtr>& v) {
+    std::vector<const Expr*> out;
+    for (const auto& e : v) out.push_back(e.get());
+    return out;
+  }
+
+  // int jac(double t, const double* y, double* J, void* ctx): J row-major, d f_i / d y_j.
+  std::string jacobian_fn(size_t index) {
+    const nir::NumericSystem& sys = m_.numeric_systems[index];
+    store_all(pointers(sys.jacobian), begin_system_fn(fmt::format("jac_{}", index), sys));
+    y_of_slot_ = nullptr;
+    b_.CreateRet(b_.getInt32(0));
+    return fn_->getName().str();
+  }
+
+  // int rhs(double t, const double* y, double* dydt, void* ctx)
+  std::string rhs_fn(size_t index) {
+    const nir::NumericSystem& sys = m_.numeric_systems[index];
+    store_all(pointers(sys.rhs), begin_system_fn(fmt::format("rhs_{}", index), sys));
     y_of_slot_ = nullptr;
     b_.CreateRet(b_.getInt32(0));
     return fn_->getName().str();
@@ -275,33 +302,10 @@ class Generator {
     begin(name("recordable_inlines"), ft);
     ctxv_ = fn_->getArg(0);
     slots_ = ctx_field(kSlots);
-    llvm::Value* out = fn_->getArg(1);
-    for (size_t i = 0; i < m_.recordable_inlines.size(); ++i) {
-      const auto& e = *m_.recordable_inlines[i].second;
-      b_.CreateStore(as(expr(e), ValueType::F64, e.type), b_.CreateConstInBoundsGEP1_64(f64_, out, i));
-    }
+    std::vector<const Expr*> exprs;
+    for (const auto& [n, e] : m_.recordable_inlines) exprs.push_back(e.get());
+    store_all(exprs, fn_->getArg(1));
     b_.CreateRetVoid();
-    return fn_->getName().str();
-  }
-
-  // int rhs(double t, const double* y, double* dydt, void* ctx)
-  std::string rhs_fn(size_t index) {
-    const nir::NumericSystem& sys = m_.numeric_systems[index];
-    auto* ft = llvm::FunctionType::get(i32_, {f64_, ptr_, ptr_, ptr_}, false);
-    begin(name(fmt::format("rhs_{}", index)), ft);
-    ctxv_ = fn_->getArg(3);
-    slots_ = ctx_field(kSlots);
-    y_ = fn_->getArg(1);
-    std::map<int, int> y_of_slot;
-    for (size_t i = 0; i < sys.vars.size(); ++i) y_of_slot[m_.ode_vars[sys.vars[i]].slot] = int(i);
-    y_of_slot_ = &y_of_slot;
-    llvm::Value* dydt = fn_->getArg(2);
-    std::vector<llvm::Value*> values;
-    for (const auto& r : sys.rhs) values.push_back(as(expr(*r), ValueType::F64, r->type));
-    for (size_t i = 0; i < values.size(); ++i)
-      b_.CreateStore(values[i], b_.CreateConstInBoundsGEP1_64(f64_, dydt, i));
-    y_of_slot_ = nullptr;
-    b_.CreateRet(b_.getInt32(0));
     return fn_->getName().str();
   }
 

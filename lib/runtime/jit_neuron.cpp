@@ -51,21 +51,7 @@ std::vector<Receptor> receptors_of(const nir::Model& ir) {
 JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution)
     : model_(std::move(model)) {
   const nir::Model& ir = *model_->ir;
-  slots_.assign(ir.slots.size(), 0.0);
-  ctx_.slots = slots_.data();
-  ctx_.t = 0.0;
-  ctx_.timestep = resolution;
-  ctx_.resolution = resolution;
-  ctx_.host = static_cast<CodeHost*>(this);
-  ctx_.model = model_.get();
-  // Construction as NEST does it: parameter defaults, internals, then state initial values
-  // (which may use both). The adaptive integration step starts at h.
-  model_->code->init_parameters(&ctx_);
-  model_->code->compute_internals(&ctx_);
-  model_->code->init_state(&ctx_);
-  // Internals that read state variables see their initial values, as NEST reports them.
-  recompute_internals();
-  if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
+  model_->initialise(slots_, ctx_, static_cast<CodeHost*>(this), resolution);
 
   receptors_ = receptors_of(ir);
   numeric_.resize(ir.numeric_systems.size());

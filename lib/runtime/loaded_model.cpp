@@ -15,4 +15,21 @@ void LoadedModel::update_propagators(double* slots, double h) const {
     ode::compute_step_matrices(b.size(), slots + b.a_slot, h, slots + b.p_slot, slots + b.q_slot);
 }
 
+void LoadedModel::initialise(std::vector<double>& slots, NjContext& ctx, CodeHost* host,
+                             double h) const {
+  slots.assign(ir->slots.size(), 0.0);
+  ctx.slots = slots.data();
+  ctx.t = 0.0;
+  ctx.timestep = h;
+  ctx.resolution = h;
+  ctx.host = host;
+  ctx.model = this;
+  code->init_parameters(&ctx);
+  code->compute_internals(&ctx);
+  code->init_state(&ctx);
+  code->compute_internals(&ctx);
+  update_propagators(slots.data(), h);
+  if (ir->step_slot >= 0) slots[ir->step_slot] = h;
+}
+
 }  // namespace nestjit::runtime

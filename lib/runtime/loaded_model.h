@@ -12,6 +12,8 @@
 
 namespace nestjit::runtime {
 
+class CodeHost;
+
 struct LoadedModel {
   std::shared_ptr<const nir::Model> ir;
   std::shared_ptr<jit::ModelCode> code;
@@ -29,6 +31,12 @@ struct LoadedModel {
   // compute_internals has just stored) for the step h. Call after compute_internals and
   // whenever the step changes (synapses integrate over inter-spike intervals).
   void update_propagators(double* slots, double h) const;
+
+  // A new instance as NEST constructs one: slots sized, the context pointing at them and at
+  // `host`, parameter defaults, internals, state initial values (which may use both), then
+  // internals again (some read state) with their propagators for step h, and the adaptive
+  // integration step starting at h.
+  void initialise(std::vector<double>& slots, NjContext& ctx, CodeHost* host, double h) const;
   const std::string& name() const { return ir->name; }
 };
 

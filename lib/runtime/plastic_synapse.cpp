@@ -16,16 +16,7 @@ PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, u
                                      uint64_t tgt, double resolution)
     : source(src), target(tgt), model_(std::move(model)), h_(resolution) {
   const nir::Model& ir = *model_->ir;
-  slots_.assign(ir.slots.size(), 0.0);
-  ctx_.slots = slots_.data();
-  ctx_.timestep = resolution;
-  ctx_.resolution = resolution;
-  ctx_.host = static_cast<CodeHost*>(this);
-  ctx_.model = model_.get();
-  model_->code->init_parameters(&ctx_);
-  model_->code->compute_internals(&ctx_);
-  model_->code->init_state(&ctx_);
-  if (ir.step_slot >= 0) slots_[ir.step_slot] = resolution;
+  model_->initialise(slots_, ctx_, static_cast<CodeHost*>(this), resolution);
   for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
     if (ir.spike_ports[p].is_post)
       post_ports_.push_back(int(p));
