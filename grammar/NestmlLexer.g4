@@ -1,5 +1,5 @@
 // NESTML lexer for nestjit. Written from the language facts in spec/LANGUAGE.md section 1
-// (not derived from PyNestML's grammar). SPDX-License-Identifier: Apache-2.0
+// (not derived from upstream's grammar). SPDX-License-Identifier: Apache-2.0
 //
 // Off-side rule: this grammar only produces raw NEWLINE tokens (line break + the next line's
 // leading whitespace). The C++ superclass (lib/syntax/indent_lexer_base.*) turns them into

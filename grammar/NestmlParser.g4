@@ -1,5 +1,5 @@
 // NESTML parser for nestjit. Written from the language facts in spec/LANGUAGE.md sections
-// 1-8 (not derived from PyNestML's grammar). SPDX-License-Identifier: Apache-2.0
+// 1-8 (not derived from upstream's grammar). SPDX-License-Identifier: Apache-2.0
 //
 // Both dialects are accepted: NESTML main and the older 8.2 line used by the seed models
 // (spike-event attributes `spike(weight real, delay ms)` on input and output ports,
@@ -67,7 +67,7 @@ inputQualifier : EXCITATORY_KEYWORD | INHIBITORY_KEYWORD ;
 portAttributes : LEFT_PAREN (parameter (COMMA parameter)*)? RIGHT_PAREN ;
 
 // Exactly one line. Only the seed dialect's `spike(...)` takes attributes; `continuous(...)`
-// is a parse error as in PyNestML (tests/invalid/CoCoOutputPortTypeContinuous).
+// is a parse error as upstream (tests/invalid/CoCoOutputPortTypeContinuous).
 outputBlock
   : OUTPUT_KEYWORD COLON NEWLINE INDENT
     (portKind=SPIKE_KEYWORD portAttributes? | portKind=CONTINUOUS_KEYWORD) NEWLINE DEDENT

@@ -7,7 +7,7 @@
 //   * otherwise NEWLINE, then INDENT if the next line is indented deeper, or one DEDENT per
 //     closed level if it is indented less;
 //   * at EOF: NEWLINE (when a statement is still open) plus a DEDENT per open level.
-// Tabs advance to the next multiple of 8. Unlike PyNestML, a dedent to a width that matches
+// Tabs advance to the next multiple of 8. Unlike upstream NESTML, a dedent to a width that matches
 // no enclosing level is reported (as a layout error) instead of being silently accepted.
 // Private to lib/syntax: it sees ANTLR types.
 #pragma once
