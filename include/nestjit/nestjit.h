@@ -92,11 +92,16 @@ using Params = std::map<std::string, Value>;
 enum class ConnRule { all_to_all, one_to_one };
 
 struct SynSpec {
-  std::string synapse_model = "static_synapse";
+  // Empty: the built-in static synapse. "static_synapse" names it too, unless a NESTML model
+  // of that name is installed (then that model is used, like any installed synapse).
+  std::string synapse_model;
   std::optional<double> weight;  // default 1 (or the synapse model's weight variable)
   std::optional<double> delay;   // ms; default 1 ms
   int receptor_type = 0;
   std::map<std::string, double> params;  // initial values of synapse model variables
+  // Plastic synapses: keep (spike time, weight sent) of every transmitted spike, as NEST's
+  // weight_recorder does; read them with Connections::weight_history.
+  bool record_weights = false;
 };
 
 // Connections selected by get_connections(); reads and writes their variables.
@@ -105,6 +110,9 @@ class Connections {
   size_t size() const { return refs_.size(); }
   std::vector<double> get(const std::string& name) const;
   void set(const std::string& name, double value);
+  // Connection i's transmitted spikes as (presynaptic spike time in ms, weight sent), when it
+  // was made with SynSpec::record_weights.
+  std::vector<std::pair<double, double>> weight_history(size_t i) const;
 
  private:
   friend class Kernel;

@@ -192,7 +192,10 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, Conn
   try {
     const double delay_ms = spec.delay.value_or(1.0);
     const int64_t delay = net.delay_steps(delay_ms);
-    if (spec.synapse_model == "static_synapse") {
+    const bool builtin_static =
+        spec.synapse_model.empty() ||
+        (spec.synapse_model == "static_synapse" && !impl_->models.count("static_synapse"));
+    if (builtin_static) {
       for (auto [s, t] : pairs) {
         // Connect(multimeter, neuron): the multimeter samples the neuron.
         if (auto* mm = dynamic_cast<runtime::Multimeter*>(&net.node(s))) {
@@ -223,6 +226,7 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, Conn
       c->receptor = spec.receptor_type;
       c->set_delay(double(delay) * net.resolution(), delay);
       if (spec.weight) c->set_weight(*spec.weight);
+      c->record_weights = spec.record_weights;
       for (const auto& [k, v] : spec.params) c->set(k, v);
       net.connect_plastic(std::move(c));
     }
@@ -281,6 +285,12 @@ std::vector<double> Connections::get(const std::string& name) const {
     }
   }
   return out;
+}
+
+std::vector<std::pair<double, double>> Connections::weight_history(size_t i) const {
+  if (i >= refs_.size())
+    throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
+  return kernel_->impl_->net->plastic(refs_[i].index).weight_log;
 }
 
 void Connections::set(const std::string& name, double value) {

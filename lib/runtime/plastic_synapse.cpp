@@ -178,6 +178,7 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
     // emit_spike(w, d) of the seed dialect gives the delay; otherwise the connection's.
     int64_t delay = e.nargs >= 2 ? net.delay_steps(e.delay_ms) : d;
     net.deliver(target, stamp, delay, e.weight, receptor, 1, source);
+    if (record_weights) weight_log.emplace_back(t_pre, e.weight);
   }
   if (!failure_.empty()) {
     net.fail(failure_);

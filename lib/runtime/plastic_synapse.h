@@ -25,6 +25,10 @@ class PlasticConnection : public CodeHost {
   uint64_t source, target;
   int64_t delay_steps = 10;
   int receptor = 0;
+  // NEST's weight_recorder: (presynaptic spike time, weight sent) of every spike this
+  // connection transmitted, kept when record_weights is set.
+  bool record_weights = false;
+  std::vector<std::pair<double, double>> weight_log;
 
   void set_delay(double ms, int64_t steps);
   void set_weight(double w);
