@@ -608,6 +608,21 @@ class Generator {
         break;
       }
       case Stmt::Kind::IntegrateOdes: integrate(s); break;
+      case Stmt::Kind::Print: {
+        const int32_t channel = int32_t(s.channel);
+        auto text_fn = extern_fn("nestjit_rt_print_text", b_.getVoidTy(), {ptr_, ptr_, i32_});
+        auto value_fn = extern_fn("nestjit_rt_print_value", b_.getVoidTy(), {ptr_, f64_, ptr_, i32_});
+        auto end_fn = extern_fn("nestjit_rt_print_end", b_.getVoidTy(), {ptr_, i32_, i32_});
+        for (size_t i = 0; i < s.text.size(); ++i) {
+          if (!s.text[i].empty())
+            b_.CreateCall(text_fn, {ctxv_, b_.CreateGlobalStringPtr(s.text[i]), b_.getInt32(channel)});
+          if (i < s.args.size())
+            b_.CreateCall(value_fn, {ctxv_, as(expr(*s.args[i]), ValueType::F64, s.args[i]->type),
+                                     b_.CreateGlobalStringPtr(s.units[i]), b_.getInt32(channel)});
+        }
+        b_.CreateCall(end_fn, {ctxv_, b_.getInt32(s.newline ? 1 : 0), b_.getInt32(channel)});
+        break;
+      }
       case Stmt::Kind::EmitSpike: {
         llvm::Value* w = s.args.size() > 0 ? expr(*s.args[0]) : llvm::ConstantFP::get(f64_, 1.0);
         llvm::Value* d = s.args.size() > 1 ? expr(*s.args[1]) : llvm::ConstantFP::get(f64_, 0.0);

@@ -24,6 +24,11 @@ double nestjit_rt_random_normal(NjContext* ctx, double mean, double sd);
 double nestjit_rt_random_uniform(NjContext* ctx, double offset, double scale);
 double nestjit_rt_random_poisson(NjContext* ctx, double rate);
 double nestjit_rt_steps(NjContext* ctx, double ms);
+// print/println/info/warning: text pieces and values (value printed, then " unit").
+// channel: 0 stdout, 1 info, 2 warning (stderr, prefixed with the instance).
+void nestjit_rt_print_text(NjContext* ctx, const char* text, int32_t channel);
+void nestjit_rt_print_value(NjContext* ctx, double value, const char* unit, int32_t channel);
+void nestjit_rt_print_end(NjContext* ctx, int32_t newline, int32_t channel);
 }
 
 }  // namespace nestjit

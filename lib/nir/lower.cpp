@@ -869,12 +869,67 @@ class Lowerer {
     }
     if (call.kind == EK::Call &&
         (call.text == "print" || call.text == "println" || call.text == "info" ||
-         call.text == "warning"))
-      return;  // TODO(issue 3): output functions
+         call.text == "warning")) {
+      out.push_back(print(call));
+      return;
+    }
     auto st = std::make_unique<Stmt>();
     st->kind = Stmt::Kind::Eval;
     st->value = expr(call);
     out.push_back(std::move(st));
+  }
+
+  // print("V = {V_m}"): literal pieces and the values of the named variables, each followed
+  // by a space and its unit as declared (LANGUAGE.md 6.2).
+  StmtPtr print(const ast::Expr& call) {
+    auto st = std::make_unique<Stmt>();
+    st->kind = Stmt::Kind::Print;
+    st->newline = call.text == "println";
+    st->channel = call.text == "info"      ? Stmt::Channel::Info
+                  : call.text == "warning" ? Stmt::Channel::Warning
+                                           : Stmt::Channel::Out;
+    std::string text = call.args.size() == 1 && call.args[0]->kind == EK::String ? call.args[0]->text : "";
+    std::string piece;
+    for (size_t i = 0; i < text.size(); ++i) {
+      size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+      std::string name = close == std::string::npos ? "" : text.substr(i + 1, close - i - 1);
+      auto variable = name.empty() ? std::optional<std::pair<ExprPtr, std::string>>() : placeholder(name);
+      if (!variable) {
+        piece += text[i];
+        continue;
+      }
+      st->text.push_back(piece);
+      piece.clear();
+      st->args.push_back(std::move(variable->first));
+      st->units.push_back(variable->second);
+      i = close;
+    }
+    st->text.push_back(piece);
+    return st;
+  }
+
+  // The value and declared unit of a variable named in a print placeholder.
+  std::optional<std::pair<ExprPtr, std::string>> placeholder(const std::string& name) {
+    const sema::Symbol* s = nullptr;
+    for (const auto& [sym, idx] : local_of_)
+      if (sym->name == name) s = sym;
+    if (!s) s = cm_.find(name, 0);
+    if (!s) return std::nullopt;
+    ExprPtr value;
+    if (s->kind == SymbolKind::Local) {
+      value = make(Expr::Kind::Local, value_type(s->type), local_index(s));
+    } else if (auto it = slot_of_.find(s); it != slot_of_.end()) {
+      value = make(Expr::Kind::Slot, m_->slots[it->second].type, it->second);
+    } else {
+      return std::nullopt;
+    }
+    std::string unit;
+    if (s->declaration && s->declaration->type.kind == ast::TypeExpr::Kind::Unit && cm_.file) {
+      const SourceSpan& sp = s->declaration->type.span;
+      if (sp.line == sp.end_line)
+        unit = cm_.file->line_text(sp.line).substr(size_t(sp.column - 1), size_t(sp.end_column - sp.column + 1));
+    }
+    return std::make_pair(convert(std::move(value), ValueType::F64), unit);
   }
 
   // ---- expressions ----

@@ -62,6 +62,7 @@ struct Stmt {
     IntegrateOdes,  // Integration `index` over timestep(); synapses (advance_convolutions)
                     // also advance their convolution states, which neurons do every step
     EmitSpike,      // args: weight, delay (either may be missing)
+    Print,          // text[0] args[0] text[1] args[1] ... text[n]; see print_* below
   };
   Kind kind = Kind::Eval;
   int index = 0;
@@ -71,6 +72,11 @@ struct Stmt {
   Block else_body;
   Block body;
   std::vector<ExprPtr> args;
+  // Print: the literal pieces around the `{name}` placeholders, each placeholder's unit as
+  // declared (printed after its value), whether a newline follows, and the channel.
+  std::vector<std::string> text, units;
+  bool newline = false;
+  enum class Channel { Out, Info, Warning } channel = Channel::Out;
 };
 
 enum class SlotRole {

@@ -1,5 +1,7 @@
 // The functions compiled model code calls (declared in nir/abi.h).
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include <fmt/format.h>
 #include <random>
 
@@ -125,6 +127,31 @@ double nestjit_rt_steps(NjContext* ctx, double ms) {
   return std::ceil(tics / tics_per_step);
 }
 
+// Output of print statements: stdout for print/println; info and warning go to stderr as
+// one line each, prefixed with the instance that printed.
+static thread_local std::string print_line;
+
+void nestjit_rt_print_text(NjContext* ctx, const char* text, int32_t channel) {
+  if (channel == 0) std::fputs(text, stdout);
+  else print_line += text;
+}
+
+void nestjit_rt_print_value(NjContext* ctx, double value, const char* unit, int32_t channel) {
+  std::string s = fmt::format("{}", value);
+  if (unit && *unit) s += fmt::format(" {}", unit);
+  nestjit_rt_print_text(ctx, s.c_str(), channel);
+}
+
+void nestjit_rt_print_end(NjContext* ctx, int32_t newline, int32_t channel) {
+  if (channel == 0) {
+    if (newline) std::fputc('\n', stdout);
+    return;
+  }
+  std::fprintf(stderr, "%s [%s]: %s\n", channel == 1 ? "info" : "warning",
+               host_of(ctx)->describe().c_str(), print_line.c_str());
+  print_line.clear();
+}
+
 }  // extern "C"
 
 namespace runtime {
@@ -137,6 +164,9 @@ const jit::SymbolList& runtime_symbols() {
       {"nestjit_rt_random_uniform", reinterpret_cast<void*>(&nestjit_rt_random_uniform)},
       {"nestjit_rt_random_poisson", reinterpret_cast<void*>(&nestjit_rt_random_poisson)},
       {"nestjit_rt_steps", reinterpret_cast<void*>(&nestjit_rt_steps)},
+      {"nestjit_rt_print_text", reinterpret_cast<void*>(&nestjit_rt_print_text)},
+      {"nestjit_rt_print_value", reinterpret_cast<void*>(&nestjit_rt_print_value)},
+      {"nestjit_rt_print_end", reinterpret_cast<void*>(&nestjit_rt_print_end)},
   };
   return list;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <nestjit/nestjit.h>
@@ -186,4 +187,29 @@ TEST_CASE("changing a parameter recomputes internals and propagators at the next
   k.set_status(n, {{"tau", 2.0}, {"V_m", -60.0}});
   k.simulate(1.0);
   CHECK(k.get_status(n[0]).at("V_m") == doctest::Approx(-70.0 + 10.0 * std::exp(-0.5)).epsilon(1e-6));
+}
+
+TEST_CASE("print and println write the text with {name} replaced by value and declared unit") {
+  nestjit::Kernel k;
+  auto r = k.install_source("printer.nestml", R"(model printer:
+    state:
+        V_m mV = -70 mV
+        n integer = 3
+    update:
+        println("V = {V_m}, n = {n}, {unknown} stays")
+        print("no newline ")
+        V_m += 1 mV
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  k.create("printer");
+  const std::string path = (std::filesystem::temp_directory_path() / "nestjit_print.out").string();
+  std::fflush(stdout);
+  const int saved = dup(fileno(stdout));
+  REQUIRE(std::freopen(path.c_str(), "w", stdout));
+  k.simulate(0.2);  // two steps
+  std::fflush(stdout);
+  dup2(saved, fileno(stdout));
+  close(saved);
+  CHECK(read_file(path) ==
+        "V = -70 mV, n = 3, {unknown} stays\nno newline V = -69 mV, n = 3, {unknown} stays\nno newline ");
 }
