@@ -35,6 +35,14 @@ struct DiagnosticInfo {
 struct LoadTimings {
   double parse_ms = 0, check_ms = 0, ode_ms = 0, ir_ms = 0, jit_ms = 0;
   double total_ms() const { return parse_ms + check_ms + ode_ms + ir_ms + jit_ms; }
+  LoadTimings& operator+=(const LoadTimings& o) {
+    parse_ms += o.parse_ms;
+    check_ms += o.check_ms;
+    ode_ms += o.ode_ms;
+    ir_ms += o.ir_ms;
+    jit_ms += o.jit_ms;
+    return *this;
+  }
 };
 
 struct InstallOptions {

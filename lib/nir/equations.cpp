@@ -19,12 +19,17 @@ int add_slot(Model& m, std::string name, SlotRole role) {
   return int(m.slots.size() - 1);
 }
 
-StmtPtr assign(int slot, ExprPtr v) {
-  auto st = std::make_unique<Stmt>();
-  st->kind = Stmt::Kind::AssignSlot;
-  st->index = slot;
-  st->value = std::move(v);
-  return st;
+// d rhs_i / d y_j for CVODE, row-major; empty when some right-hand side cannot be
+// differentiated symbolically (CVODE then uses difference quotients).
+std::vector<ExprPtr> jacobian_of(const Model& m, const NumericSystem& sys) {
+  std::vector<ExprPtr> jac;
+  for (const auto& rhs : sys.rhs)
+    for (int v : sys.vars) {
+      ExprPtr d = sym::derivative(*rhs, m.ode_vars[v].slot);
+      if (!d) return {};
+      jac.push_back(std::move(d));
+    }
+  return jac;
 }
 
 // Spike ports used in an ODE (directly, or through a delta kernel) are impulses: split them
@@ -167,7 +172,7 @@ void analyse_equations(Model& m, const SourceFilePtr& file, DiagnosticList& diag
     // A is evaluated with the internals; the runtime then computes P and Q from it.
     for (size_t e = 0; e < k * k; ++e)
       m.compute_internals.body.push_back(
-          assign(b.a_slot + int(e), b.a[e] ? sym::clone(*b.a[e]) : sym::constant(0.0)));
+          assign_slot(b.a_slot + int(e), b.a[e] ? sym::clone(*b.a[e]) : sym::constant(0.0)));
   }
 
   // One numeric system per integrate_odes argument list that selects a numeric variable.
@@ -196,17 +201,7 @@ void analyse_equations(Model& m, const SourceFilePtr& file, DiagnosticList& diag
                                                                        : sym::constant(0.0));
           if (pass == 0 || numeric_convolutions) ++sys.writeback;
         }
-      // The Jacobian for CVODE, by symbolic differentiation.
-      for (size_t i = 0; i < sys.vars.size() && sys.jacobian.size() == i * sys.vars.size(); ++i)
-        for (size_t j = 0; j < sys.vars.size(); ++j) {
-          ExprPtr d = sym::derivative(*sys.rhs[i], m.ode_vars[sys.vars[j]].slot);
-          if (!d) {
-            sys.jacobian.clear();
-            break;
-          }
-          sys.jacobian.push_back(std::move(d));
-        }
-      if (sys.jacobian.size() != sys.vars.size() * sys.vars.size()) sys.jacobian.clear();
+      sys.jacobian = jacobian_of(m, sys);
       in.numeric_system = int(m.numeric_systems.size());
       m.numeric_systems.push_back(std::move(sys));
     }

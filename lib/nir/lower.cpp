@@ -409,14 +409,6 @@ class Lowerer {
     return int(m_->integration_selections.size() - 1);
   }
 
-  StmtPtr assign_slot(int slot, ExprPtr v) {
-    auto st = std::make_unique<Stmt>();
-    st->kind = Stmt::Kind::AssignSlot;
-    st->index = slot;
-    st->value = std::move(v);
-    return st;
-  }
-
   std::optional<double> time_override_;
   const Function* current_function_ = nullptr;
 

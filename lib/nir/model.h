@@ -79,6 +79,15 @@ struct Stmt {
   enum class Channel { Out, Info, Warning } channel = Channel::Out;
 };
 
+// slots[slot] = value
+inline StmtPtr assign_slot(int slot, ExprPtr value) {
+  auto st = std::make_unique<Stmt>();
+  st->kind = Stmt::Kind::AssignSlot;
+  st->index = slot;
+  st->value = std::move(value);
+  return st;
+}
+
 enum class SlotRole {
   Parameter, State, Internal,
   Convolution,      // kernel x spike port state, advanced every step

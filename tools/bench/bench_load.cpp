@@ -58,11 +58,7 @@ int main(int argc, char** argv) {
       std::fputs(r.report().c_str(), stderr);
       return 1;
     }
-    cold_sum.parse_ms += r.timings.parse_ms;
-    cold_sum.check_ms += r.timings.check_ms;
-    cold_sum.ode_ms += r.timings.ode_ms;
-    cold_sum.ir_ms += r.timings.ir_ms;
-    cold_sum.jit_ms += r.timings.jit_ms;
+    cold_sum += r.timings;
   }
   cold_all.add(cold_sum);
   print("all files, first load (cold)", cold_all);
@@ -71,12 +67,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < repeat; ++i) {
     nestjit::LoadTimings sum;
     for (const auto& f : files) {
-      auto r = kernel.install_file(f);
-      sum.parse_ms += r.timings.parse_ms;
-      sum.check_ms += r.timings.check_ms;
-      sum.ode_ms += r.timings.ode_ms;
-      sum.ir_ms += r.timings.ir_ms;
-      sum.jit_ms += r.timings.jit_ms;
+      sum += kernel.install_file(f).timings;
     }
     warm_all.add(sum);
   }
