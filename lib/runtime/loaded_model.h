@@ -43,7 +43,10 @@ struct LoadedModel {
 // An instance's numeric-solver state for one numeric system.
 struct NumericState {
   bool use_cvode = false;       // chosen by the stiffness estimate (solver "auto") or forced
-  bool stiff_checked = false;   // the estimate found the system non-stiff at least once
+  // Integrations to skip before the next stiffness estimate: a non-stiff verdict (RKF45
+  // needing many sub-steps for accuracy, as in a spike upstroke) is trusted for a while, so
+  // the Jacobian and its eigenvalues are not computed on every busy step.
+  int skip_stiffness_checks = 0;
   std::unique_ptr<ode::Cvode> cvode;
 };
 

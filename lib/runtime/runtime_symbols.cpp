@@ -88,8 +88,15 @@ int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
     // Jacobian; if its spectral radius times h is far outside RKF45's stability region
     // (about 3), the sub-steps are forced by stability, not accuracy: switch to CVODE.
     if (status == 0 && ns && ir.numeric_solver == nir::NumericSolver::Auto &&
-        rk.stats().steps - before > 10)
-      if (runtime::stiffness(rhs, jac, ctx, yp, n) * ctx->timestep > 30.0) ns->use_cvode = true;
+        rk.stats().steps - before > 10) {
+      if (ns->skip_stiffness_checks > 0) {
+        --ns->skip_stiffness_checks;
+      } else if (runtime::stiffness(rhs, jac, ctx, yp, n) * ctx->timestep > 30.0) {
+        ns->use_cvode = true;
+      } else {
+        ns->skip_stiffness_checks = 1000;
+      }
+    }
   }
   // Convolution states ride along in the system but advance in their own phases.
   for (int i = 0; i < sys.writeback; ++i) ctx->slots[ir.ode_vars[sys.vars[i]].slot] = yp[i];
