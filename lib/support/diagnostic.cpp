@@ -44,6 +44,10 @@ std::string render(const Diagnostic& d) {
   out += fmt::format("{}: {}[{}]: {}\n", where, severity_name(d.severity), d.code, d.message);
   if (d.file && d.span.valid()) {
     std::string line = d.file->line_text(d.span.line);
+    // Control characters would reach the user's terminal; show them as '?' (one byte each,
+    // so the caret columns stay right).
+    for (char& c : line)
+      if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F) c = '?';
     out += fmt::format("  {}\n  ", line);
     int last = d.span.end_line == d.span.line ? d.span.end_column : static_cast<int>(line.size());
     if (last < d.span.column) last = d.span.column;

@@ -1,8 +1,11 @@
 #include "support/source.h"
 
+#include "support/text_check.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -38,6 +41,25 @@ std::string SourceFile::line_text(int line) const {
 }
 
 SourceFilePtr read_source_file(const std::string& path, std::string& error) {
+  // Refuse directories, devices and huge files before reading: /dev/zero or a multi-GB data
+  // file must not exhaust the host's memory (check_source_text catches the rest).
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status)) {
+    error = "'" + path + "' is a directory, not a model file";
+    return nullptr;
+  }
+  if (!ec && std::filesystem::is_regular_file(status)) {
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (!ec && bytes > kMaxSourceBytes) {
+      error = "'" + path + "' has " + std::to_string(bytes) + " bytes; a model file may have at most " +
+              std::to_string(kMaxSourceBytes >> 20) + " MiB";
+      return nullptr;
+    }
+  } else if (!ec) {
+    error = "'" + path + "' is not a regular file";
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = std::string("cannot open '") + path + "': " + std::strerror(errno);

@@ -11,6 +11,7 @@
 #include "error_listener.h"
 #include "indent_lexer_base.h"
 #include "source_map.h"
+#include "support/text_check.h"
 
 namespace nestjit::syntax {
 
@@ -119,6 +120,7 @@ std::string escape(const std::string& text) {
 
 std::optional<ast::CompilationUnit> parse(const SourceFilePtr& file, DiagnosticList& diags) {
   if (!file) return std::nullopt;
+  if (!check_source_text(file, diags)) return std::nullopt;
   try {
     return parse_impl(file, diags);
   } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "ast_print.h"
+#include "support/text_check.h"
 #include "syntax/parser.h"
 
 using namespace nestjit;
@@ -189,4 +190,47 @@ TEST_CASE("errors: garbage, binary, empty and absurdly nested input never crash"
   for (int i = 0; i < 300; ++i) blocks += std::string(8 + 4 * i, ' ') + "if c:\n";
   Result b = parse(blocks);
   CHECK_FALSE(b.ok);
+}
+
+TEST_CASE("errors: input that is not UTF-8 model text gets one located E-NOT-TEXT error") {
+  // A NUL byte: binary file.
+  Result bin = parse(std::string("model m:\n    st\0ate:\n", 21));
+  REQUIRE(bin.diags.error_count() == 1);
+  CHECK(bin.diags.items()[0].code == "E-NOT-TEXT");
+  CHECK(first(bin) == "2:7: this is not a text file (it contains a NUL byte)");
+
+  // Latin-1 in a comment is not UTF-8: located at the offending byte, with a hint.
+  Result latin = parse("model m:\n    parameters:\n        x real = 1 # caf\xe9\n");
+  REQUIRE(latin.diags.error_count() == 1);
+  CHECK(first(latin) == "3:25: byte 0xE9 is not valid UTF-8");
+  CHECK(latin.diags.items()[0].hint.find("UTF-8") != std::string::npos);
+
+  // Overlong encodings and UTF-16 surrogates are invalid too; real UTF-8 is accepted.
+  CHECK(first(parse("model m:\n    # \xc0\xaf\n")) == "2:7: byte 0xC0 is not valid UTF-8");
+  CHECK(first(parse("model m:\n    # \xed\xa0\x80\n")) == "2:7: byte 0xED is not valid UTF-8");
+  Result utf8 = parse("model m:\n    parameters:\n        x real = 1 # \xc2\xb5m, caf\xc3\xa9, \xf0\x9f\xa7\xa0\n");
+  CHECK(utf8.ok);
+
+  // Too large to be a model: refused before lexing, without a source line.
+  Result big = parse(std::string(kMaxSourceBytes + 1, ' '));
+  REQUIRE(big.diags.error_count() == 1);
+  CHECK(big.diags.items()[0].code == "E-NOT-TEXT");
+  CHECK(big.diags.items()[0].message.find("at most 16 MiB") != std::string::npos);
+}
+
+TEST_CASE("errors: read_source_file refuses directories, devices and huge files up front") {
+  std::string error;
+  CHECK(read_source_file("/tmp", error) == nullptr);
+  CHECK(error == "'/tmp' is a directory, not a model file");
+  CHECK(read_source_file("/dev/zero", error) == nullptr);  // would never end reading
+  CHECK(error == "'/dev/zero' is not a regular file");
+  CHECK(read_source_file("/nonexistent/model.nestml", error) == nullptr);
+  CHECK(error.find("cannot open '/nonexistent/model.nestml'") == 0);
+}
+
+TEST_CASE("errors: control characters of a source line are not echoed to the terminal") {
+  Result r = parse("model m:\n    \x1b[2Jstate:\n");
+  REQUIRE_FALSE(r.diags.empty());
+  std::string text = render(r.diags);
+  CHECK(text.find('\x1b') == std::string::npos);
 }
