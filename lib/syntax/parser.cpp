@@ -54,13 +54,26 @@ bool too_complex(Pipeline& p, SyntaxErrorSink& sink) {
                 fmt::format("blocks are nested more than {} levels deep", kMaxBlockDepth));
     return true;
   }
-  size_t depth = 0, line_tokens = 0;
+  // Unary operators in a row (`- - - x`) and `**` chains (right-associative) nest the parse
+  // as deeply as parentheses do, so they count against the same limit.
+  size_t depth = 0, line_tokens = 0, unary_run = 0, powers = 0;
   for (antlr4::Token* t : p.tokens.getTokens()) {
     if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
     const size_t type = t->getType();
     if (type == NestmlLexer::NEWLINE) {
-      depth = line_tokens = 0;
+      depth = line_tokens = unary_run = powers = 0;
       continue;
+    }
+    const bool prefix = type == NestmlLexer::MINUS || type == NestmlLexer::PLUS ||
+                        type == NestmlLexer::TILDE || type == NestmlLexer::NOT_KEYWORD;
+    unary_run = prefix ? unary_run + 1 : 0;
+    if (type == NestmlLexer::STAR_STAR) ++powers;
+    if (unary_run > kMaxParenDepth || powers > kMaxParenDepth) {
+      sink.report(token_span(p.map, *t),
+                  fmt::format("expression nested more than {} levels deep ({} in a row)",
+                              kMaxParenDepth, unary_run > kMaxParenDepth ? "unary operators" : "'**'"),
+                  "split the expression using inline expressions or local variables");
+      return true;
     }
     if (type == NestmlLexer::LEFT_PAREN || type == NestmlLexer::LEFT_SQUARE) ++depth;
     if ((type == NestmlLexer::RIGHT_PAREN || type == NestmlLexer::RIGHT_SQUARE) && depth > 0) --depth;
