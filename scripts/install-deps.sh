@@ -10,7 +10,7 @@ packages=(
   libsundials-dev
   libfmt-dev doctest-dev libeigen3-dev libcli11-dev nlohmann-json3-dev
   gnuplot-nox
-  clang libclang-rt-14-dev
+  clang-19 libclang-rt-19-dev libomp-19-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #include "sema/cocos.h"
 
 #include <fmt/format.h>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -78,6 +79,9 @@ void no_nest_name_space_collision(const Context& c) {
             "rename the function");
 }
 
+// Priorities are stored as long integers; larger literals are refused rather than converted.
+constexpr double kMaxPriority = 1e9;
+
 void priorities_correctly_specified(const Context& c) {
   std::vector<std::pair<const ast::OnReceive*, const ast::HandlerArg*>> prio;
   for (const auto& h : c.model.on_receive)
@@ -88,6 +92,11 @@ void priorities_correctly_specified(const Context& c) {
           error(c, "E-PRIORITY", a.value ? a.value->span : a.span,
                 "the priority of an onReceive block must be an integer literal",
                 "write e.g. 'priority=1'");
+        else if (!(std::fabs(a.value->num) <= kMaxPriority))
+          error(c, "E-PRIORITY", a.value->span,
+                fmt::format("priority {:g} is out of range (at most {:g} in magnitude)",
+                            a.value->num, kMaxPriority),
+                "priorities only order handlers; small integers do");
       } else {
         warning(c, "W-HANDLER-ARG-UNKNOWN", a.span,
                 fmt::format("onReceive argument '{}' has no meaning and is ignored", a.name),
@@ -104,7 +113,9 @@ void priorities_correctly_specified(const Context& c) {
           "give every onReceive block a priority, or none");
   std::map<long, const ast::HandlerArg*> values;
   for (const auto& [h, a] : prio) {
-    if (!a->value || a->value->kind != EK::Number) continue;
+    if (!a->value || a->value->kind != EK::Number || !a->value->is_integer ||
+        !(std::fabs(a->value->num) <= kMaxPriority))
+      continue;  // already reported above
     auto [it, fresh] = values.emplace(static_cast<long>(a->value->num), a);
     if (!fresh)
       error(c, "E-PRIORITY", a->value->span,

@@ -539,3 +539,29 @@ TEST_CASE("sema: a call statement with one name argument is a call") {
   CHECK(m.update->at(0)->kind == ast::Stmt::Kind::Call);
   CHECK(m.on_receive.at(0).body.at(0)->kind == ast::Stmt::Kind::Call);
 }
+
+// Found by fuzz_pipeline: `priority=1e308` was reported, then converted to long anyway
+// (undefined behaviour); huge integer literals likewise.
+TEST_CASE("sema: E-PRIORITY for a priority that is not a small integer literal") {
+  const std::string model =
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    input:\n"
+      "        a <- spike\n"
+      "        b <- spike\n"
+      "    onReceive(a, priority=2):\n"
+      "        x += 1\n"
+      "    onReceive(b, priority=PRIO):\n"
+      "        x += 2\n";
+  auto with = [&](const std::string& prio) {
+    std::string text = model;
+    text.replace(text.find("PRIO"), 4, prio);
+    return text;
+  };
+  expect_single_error(with("1e308"), "E-PRIORITY", 9, 27);
+  expect_single_error(with("100000000000000000000"), "E-PRIORITY", 9, 27);
+  auto c = check_text(with("100000000000000000000"));
+  CHECK(c->first("E-PRIORITY")->message == "priority 1e+20 is out of range (at most 1e+09 in magnitude)");
+  CHECK(check_text(with("3"))->errors().empty());
+}
