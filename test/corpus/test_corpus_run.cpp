@@ -14,14 +14,6 @@
 
 namespace {
 
-std::vector<std::string> nestml_files(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".nestml") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // Files that do not run, with the reason. The first group are the files
 // test_corpus_check.cpp records as intentionally broken (upstream rejects them too).
 const std::map<std::string, const char*> kNotRun = {
@@ -98,7 +90,7 @@ TEST_CASE("corpus: every valid corpus model installs and simulates 20 ms") {
                         "tests/nest_tests/resources"};
   size_t ran = 0, failed = 0, not_yet = 0;
   for (const char* d : dirs)
-    for (const auto& path : nestml_files(corpus + "/" + d)) {
+    for (const auto& path : nestjit::test::nestml_files(corpus + "/" + d)) {
       const std::string name = std::filesystem::relative(path, corpus).string();
       if (kNotRun.count(name)) continue;
       std::string err = run_file(path);
