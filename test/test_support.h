@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nestjit::test {
 
@@ -13,6 +14,9 @@ std::optional<std::string> shared_path(const std::string& relative);
 std::string source_path(const std::string& relative);
 
 std::string read_text(const std::string& path);
+
+// The .nestml files directly in `dir`, sorted.
+std::vector<std::string> nestml_files(const std::string& dir);
 
 }  // namespace nestjit::test
 

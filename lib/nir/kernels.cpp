@@ -16,9 +16,19 @@ bool term_structure(const Expr& x, ExprPtr& rate, int& degree);
 bool exp_poly_rates(const Expr& e, std::vector<std::pair<ExprPtr, int>>& rates) {
   std::vector<const Expr*> terms;
   std::function<void(const Expr&)> split = [&](const Expr& x) {
+    const bool t_free0 = !x.args.empty() && !sym::depends_on(*x.args[0], {}, true);
+    const bool t_free1 = x.args.size() > 1 && !sym::depends_on(*x.args[1], {}, true);
     if (x.kind == Expr::Kind::Binary && (x.op == Op::Add || x.op == Op::Sub)) {
       split(*x.args[0]);
       split(*x.args[1]);
+    } else if (x.kind == Expr::Kind::Binary && x.op == Op::Mul && (t_free0 || t_free1)) {
+      // c * (sum of terms), with c free of t (a parameter or internal, as in
+      // g0 * (exp(-t/tau_d) - exp(-t/tau_r))): the factor scales every term, rates unchanged.
+      split(t_free0 ? *x.args[1] : *x.args[0]);
+    } else if (x.kind == Expr::Kind::Binary && x.op == Op::Div && t_free1) {
+      split(*x.args[0]);
+    } else if (x.kind == Expr::Kind::Unary && (x.op == Op::Neg || x.op == Op::ToF64)) {
+      split(*x.args[0]);
     } else {
       terms.push_back(&x);
     }

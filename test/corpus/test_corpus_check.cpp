@@ -18,14 +18,6 @@ using namespace nestjit;
 
 namespace {
 
-std::vector<std::string> nestml_files(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file() && e.path().extension() == ".nestml") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 DiagnosticList check_file(const std::string& path) {
   DiagnosticList diags;
   auto unit = syntax::parse(make_source(path, test::read_text(path)), diags);
@@ -143,7 +135,7 @@ TEST_CASE("corpus: every valid corpus model parses and checks with zero errors")
                         "tests/nest_tests/resources"};
   size_t n = 0, broken_seen = 0;
   for (const char* d : dirs)
-    for (const auto& path : nestml_files(corpus + "/" + d)) {
+    for (const auto& path : test::nestml_files(corpus + "/" + d)) {
       ++n;
       const std::string name = rel(corpus, path);
       DiagnosticList diags = check_file(path);
@@ -166,7 +158,7 @@ TEST_CASE("corpus: every valid corpus model parses and checks with zero errors")
 TEST_CASE("corpus: every tests/invalid file is rejected by its rule at its line") {
   NESTJIT_REQUIRE_SHARED(invalid, "corpus/tests/invalid");
   size_t n = 0;
-  for (const auto& path : nestml_files(invalid)) {
+  for (const auto& path : test::nestml_files(invalid)) {
     const std::string name = std::filesystem::path(path).filename().string();
     INFO(name);
     auto it = kInvalid.find(name);

@@ -525,6 +525,44 @@ TEST_CASE("nir: kernels become linear states with per-spike increments") {
   }
 }
 
+TEST_CASE("nir: a kernel c * (exp(-t/td) - exp(-t/tr)) with c an internal has increments c*k(0), c*k'(0)") {
+  // The biexponential of BiexponentialPostSynapticResponse.nestml: the factor depends on
+  // parameters through an internal, the rates are -1/td and -1/tr.
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        td ms = 4 ms\n"
+      "        tr ms = 1 ms\n"
+      "    internals:\n"
+      "        c real = 1 / (td - tr) * ms\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    equations:\n"
+      "        kernel g = c * (exp(-t / td) - exp(-t / tr))\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(g, spikes)\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.convolutions.size() == 1);
+  const nir::Convolution& c = m.convolutions[0];
+  REQUIRE(c.vars.size() == 2);
+  auto s = initialise(m);
+  const double cval = 1.0 / 3.0;
+  CHECK(s[slot(m, "c")] == doctest::Approx(cval));
+  // k(0) = 0, k'(0) = c (1/tr - 1/td) = (1/3)(1 - 1/4).
+  CHECK(s[c.increment_slots[0]] == doctest::Approx(0.0));
+  CHECK(s[c.increment_slots[1]] == doctest::Approx(cval * 0.75));
+  // Characteristic polynomial (s + 1/4)(s + 1): K'' = -0.25 K - 1.25 K'.
+  const nir::AnalyticBlock& b = m.analytic_blocks.at(m.ode_vars[c.vars[0]].block);
+  const int r0 = m.ode_vars[c.vars[0]].row, r1 = m.ode_vars[c.vars[1]].row;
+  auto A = [&](int i, int j) { return s[b.a_slot + i * 2 + j]; };
+  CHECK(A(r1, r0) == doctest::Approx(-0.25));
+  CHECK(A(r1, r1) == doctest::Approx(-1.25));
+}
+
 // Regression (fixed: affine_in_t check): in finish_convolution_internals any kernel of the form exp(E(t)) is
 // accepted and lowered as K' = (E(1) - E(0)) K without checking that E is linear in t, so a
 // Gaussian kernel exp(-(t/tau)**2) silently becomes exp(-t/tau**2) dynamics instead of being

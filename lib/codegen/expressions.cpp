@@ -1,0 +1,179 @@
+// Expressions of nir to LLVM values: slot loads, type conversions, operators, builtins
+// (libm calls resolved by the JIT's explicit symbol list).
+#include <fmt/format.h>
+
+#include "codegen/generator.h"
+#include "nir/abi.h"
+
+namespace nestjit::codegen {
+
+llvm::Type* Generator::llvm_type(ValueType t) {
+  switch (t) {
+    case ValueType::F64: return f64_;
+    case ValueType::I64: return i64_;
+    case ValueType::Bool: return i1_;
+  }
+  return f64_;
+}
+
+llvm::Value* Generator::load_slot(int slot) {
+  if (y_of_slot_) {
+    auto it = y_of_slot_->find(slot);
+    if (it != y_of_slot_->end())
+      return b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, y_, it->second));
+  }
+  return b_.CreateLoad(f64_, slot_ptr(slot));
+}
+
+// Converts v (of nir type `from`) to nir type `to`.
+llvm::Value* Generator::as(llvm::Value* v, ValueType to, ValueType from) {
+  if (to == from) return v;
+  switch (to) {
+    case ValueType::F64:
+      return from == ValueType::I64 ? b_.CreateSIToFP(v, f64_) : b_.CreateUIToFP(v, f64_);
+    case ValueType::I64:
+      return from == ValueType::F64 ? b_.CreateFPToSI(v, i64_) : b_.CreateZExt(v, i64_);
+    case ValueType::Bool:
+      return from == ValueType::F64 ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(f64_, 0.0))
+                                    : b_.CreateICmpNE(v, llvm::ConstantInt::get(i64_, 0));
+  }
+  return v;
+}
+
+llvm::FunctionCallee Generator::extern_fn(const std::string& n, llvm::Type* ret, std::vector<llvm::Type*> args) {
+  return mod_->getOrInsertFunction(n, llvm::FunctionType::get(ret, args, false));
+}
+
+llvm::Value* Generator::call_math(const std::string& n, std::vector<llvm::Value*> args) {
+  std::vector<llvm::Type*> types(args.size(), f64_);
+  return b_.CreateCall(extern_fn(n, f64_, types), args);
+}
+
+llvm::Value* Generator::expr(const Expr& e) {
+  switch (e.kind) {
+    case Expr::Kind::Const:
+      switch (e.type) {
+        case ValueType::F64: return llvm::ConstantFP::get(f64_, e.value);
+        case ValueType::I64: return llvm::ConstantInt::get(i64_, int64_t(e.value), true);
+        case ValueType::Bool: return llvm::ConstantInt::get(i1_, e.value != 0.0);
+      }
+      break;
+    case Expr::Kind::Slot: return from_slot_value(load_slot(e.index), e.type);
+    case Expr::Kind::Local: return b_.CreateLoad(llvm_type(e.type), locals_.at(e.index));
+    case Expr::Kind::Param: return fn_->getArg(e.index + 1);
+    case Expr::Kind::Time: return ctx_field(kTime);
+    case Expr::Kind::Timestep: return ctx_field(kTimestep);
+    case Expr::Kind::Resolution: return ctx_field(kResolution);
+    case Expr::Kind::Unary: return unary(e);
+    case Expr::Kind::Binary: return binary(e);
+    case Expr::Kind::Select: {
+      llvm::Value* c = expr(*e.args[0]);
+      return b_.CreateSelect(c, expr(*e.args[1]), expr(*e.args[2]));
+    }
+    case Expr::Kind::Builtin: return builtin(e);
+    case Expr::Kind::Call: {
+      std::vector<llvm::Value*> args{ctxv_};
+      for (const auto& a : e.args) args.push_back(expr(*a));
+      return b_.CreateCall(user_fns_.at(e.index), args);
+    }
+  }
+  return llvm::ConstantFP::get(f64_, 0.0);
+}
+
+llvm::Value* Generator::unary(const Expr& e) {
+  const Expr& a = *e.args[0];
+  llvm::Value* v = expr(a);
+  switch (e.op) {
+    case Op::Neg: return e.type == ValueType::I64 ? b_.CreateNeg(v) : b_.CreateFNeg(v);
+    case Op::Not: return b_.CreateNot(v);
+    case Op::BitNot: return b_.CreateNot(v);
+    case Op::ToF64: return as(v, ValueType::F64, a.type);
+    case Op::ToI64: return as(v, ValueType::I64, a.type);
+    case Op::ToBool: return as(v, ValueType::Bool, a.type);
+    default: return v;
+  }
+}
+
+llvm::Value* Generator::binary(const Expr& e) {
+  const Expr& ea = *e.args[0];
+  const Expr& eb = *e.args[1];
+  llvm::Value* a = expr(ea);
+  llvm::Value* b = expr(eb);
+  bool fp = ea.type == ValueType::F64;
+  bool boolean = ea.type == ValueType::Bool;
+  switch (e.op) {
+    case Op::Add: return fp ? b_.CreateFAdd(a, b) : b_.CreateAdd(a, b);
+    case Op::Sub: return fp ? b_.CreateFSub(a, b) : b_.CreateSub(a, b);
+    case Op::Mul: return fp ? b_.CreateFMul(a, b) : b_.CreateMul(a, b);
+    case Op::Div: return fp ? b_.CreateFDiv(a, b) : b_.CreateSDiv(a, b);
+    case Op::Mod: return fp ? b_.CreateFRem(a, b) : b_.CreateSRem(a, b);
+    case Op::Pow:
+      if (fp) return call_math("pow", {a, b});
+      return b_.CreateFPToSI(call_math("pow", {b_.CreateSIToFP(a, f64_), b_.CreateSIToFP(b, f64_)}), i64_);
+    case Op::BitAnd: return b_.CreateAnd(a, b);
+    case Op::BitOr: return b_.CreateOr(a, b);
+    case Op::BitXor: return b_.CreateXor(a, b);
+    case Op::Shl: return b_.CreateShl(a, b);
+    case Op::Shr: return b_.CreateAShr(a, b);
+    case Op::And: return b_.CreateAnd(a, b);
+    case Op::Or: return b_.CreateOr(a, b);
+    case Op::Lt: return fp ? b_.CreateFCmpOLT(a, b) : b_.CreateICmpSLT(a, b);
+    case Op::Le: return fp ? b_.CreateFCmpOLE(a, b) : b_.CreateICmpSLE(a, b);
+    case Op::Gt: return fp ? b_.CreateFCmpOGT(a, b) : b_.CreateICmpSGT(a, b);
+    case Op::Ge: return fp ? b_.CreateFCmpOGE(a, b) : b_.CreateICmpSGE(a, b);
+    case Op::Eq: return fp ? b_.CreateFCmpOEQ(a, b) : b_.CreateICmpEQ(a, b);
+    case Op::Ne: return fp ? b_.CreateFCmpUNE(a, b) : b_.CreateICmpNE(a, b);
+    default: break;
+  }
+  (void)boolean;
+  return a;
+}
+
+llvm::Value* Generator::builtin(const Expr& e) {
+  using B = sema::Builtin;
+  std::vector<llvm::Value*> a;
+  for (const auto& x : e.args) a.push_back(expr(*x));
+  auto rt = [&](const char* n, std::vector<llvm::Value*> args) {
+    std::vector<llvm::Type*> types{ptr_};
+    std::vector<llvm::Value*> vals{ctxv_};
+    for (auto* v : args) {
+      types.push_back(f64_);
+      vals.push_back(v);
+    }
+    return b_.CreateCall(extern_fn(n, f64_, types), vals);
+  };
+  switch (e.builtin) {
+    case B::Exp: return call_math("exp", a);
+    case B::Ln: return call_math("log", a);
+    case B::Log10: return call_math("log10", a);
+    case B::Expm1: return call_math("expm1", a);
+    case B::Sin: return call_math("sin", a);
+    case B::Cos: return call_math("cos", a);
+    case B::Tan: return call_math("tan", a);
+    case B::Sinh: return call_math("sinh", a);
+    case B::Cosh: return call_math("cosh", a);
+    case B::Tanh: return call_math("tanh", a);
+    case B::Erf: return call_math("erf", a);
+    case B::Erfc: return call_math("erfc", a);
+    case B::Ceil: return call_math("ceil", a);
+    case B::Floor: return call_math("floor", a);
+    case B::Round: return call_math("round", a);
+    case B::Abs: return call_math("fabs", a);
+    case B::Pow: return call_math("pow", a);
+    // std::min(a, b) is (b < a) ? b : a and std::max(a, b) is (a < b) ? b : a; kept
+    // exactly so that NaN and signed-zero behaviour match NEST's generated C++.
+    case B::Min: return b_.CreateSelect(b_.CreateFCmpOLT(a[1], a[0]), a[1], a[0]);
+    case B::Max: return b_.CreateSelect(b_.CreateFCmpOLT(a[0], a[1]), a[1], a[0]);
+    case B::Clip: {
+      llvm::Value* lo = b_.CreateSelect(b_.CreateFCmpOLT(a[0], a[1]), a[1], a[0]);
+      return b_.CreateSelect(b_.CreateFCmpOLT(a[2], lo), a[2], lo);
+    }
+    case B::RandomNormal: return rt("nestjit_rt_random_normal", a);
+    case B::RandomUniform: return rt("nestjit_rt_random_uniform", a);
+    case B::RandomPoisson: return rt("nestjit_rt_random_poisson", a);
+    case B::Steps: return rt("nestjit_rt_steps", a);
+    default: return llvm::ConstantFP::get(f64_, 0.0);
+  }
+}
+
+}  // namespace nestjit::codegen

@@ -1,0 +1,99 @@
+// The code generator's state (private to lib/codegen/): the module being built, the IR
+// builder, and the function being generated. Model-level functions (one per block, the
+// composed step function) are in codegen.cpp, expressions in expressions.cpp, statements in
+// statements.cpp.
+#pragma once
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codegen/codegen.h"
+#include "nir/model.h"
+
+namespace nestjit::codegen {
+
+using nir::Expr;
+using nir::Op;
+using nir::Stmt;
+using nir::ValueType;
+
+enum CtxField { kSlots = 0, kTime = 1, kTimestep = 2, kResolution = 3 };
+
+class Generator {
+ public:
+  Generator(const nir::Model& m, llvm::LLVMContext& ctx, const std::string& prefix);
+  std::unique_ptr<llvm::Module> run(FunctionNames& names);
+
+ private:
+  const nir::Model& m_;
+  llvm::LLVMContext& ctx_;
+  std::unique_ptr<llvm::Module> mod_;
+  llvm::IRBuilder<> b_;
+  std::string prefix_;
+  llvm::Type *f64_, *i64_, *i32_, *i1_, *ptr_;
+  llvm::StructType* ctx_type_;
+  std::vector<llvm::Function*> user_fns_;
+  const nir::Function* current_user_fn_ = nullptr;
+
+  // State of the function being generated.
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* ctxv_ = nullptr;
+  llvm::Value* slots_ = nullptr;
+  std::vector<llvm::AllocaInst*> locals_;
+  // RHS functions: slot -> y index; y and dydt pointers.
+  const std::map<int, int>* y_of_slot_ = nullptr;
+  std::map<int, int> system_y_;
+  llvm::Value* y_ = nullptr;
+  std::string name(const std::string& what) const { return prefix_ + "_" + what; }
+
+  llvm::Function* begin(const std::string& fname, llvm::FunctionType* ft);
+  llvm::Value* ctx_field(CtxField f);
+  void begin_block_fn(const std::string& what);
+  void make_locals(const nir::CodeBlock& cb);
+  std::string block_fn(const std::string& what, const nir::CodeBlock& cb,
+                       const nir::Block* body = nullptr);
+  void user_function_body(size_t i);
+  std::string on_condition_fn();
+  enum class ConvPhase { Begin, End, Advance };
+  std::string conv_fn(const std::string& what, ConvPhase phase);
+  void emit_conv(ConvPhase phase);
+  llvm::Value* propagate(const nir::OdeVar& v, bool with_constant);
+  std::string conv_increment_fn();
+  llvm::Value* begin_system_fn(const std::string& what, const nir::NumericSystem& sys);
+  void store_all(const std::vector<const Expr*>& exprs, llvm::Value* out);
+  static std::vector<const Expr*> pointers(const std::vector<nir::ExprPtr>& v);
+  std::string jacobian_fn(size_t index);
+  std::string rhs_fn(size_t index);
+  std::string recordable_inlines_fn();
+  std::string step_fn(const FunctionNames& names);
+
+  // ---- values ----
+
+  llvm::Type* llvm_type(ValueType t);
+  llvm::Value* slot_ptr(int slot) { return b_.CreateConstInBoundsGEP1_64(f64_, slots_, slot); }
+
+  llvm::Value* load_slot(int slot);
+  void store_slot(int slot, llvm::Value* v) { b_.CreateStore(v, slot_ptr(slot)); }
+
+  llvm::Value* as(llvm::Value* v, ValueType to, ValueType from);
+  llvm::Value* from_slot_value(llvm::Value* d, ValueType t) { return as(d, t, ValueType::F64); }
+
+  llvm::FunctionCallee extern_fn(const std::string& n, llvm::Type* ret, std::vector<llvm::Type*> args);
+  llvm::Value* call_math(const std::string& n, std::vector<llvm::Value*> args);
+  llvm::Value* expr(const Expr& e);
+  llvm::Value* unary(const Expr& e);
+  llvm::Value* binary(const Expr& e);
+  llvm::Value* builtin(const Expr& e);
+
+  // ---- statements ----
+
+  void integrate(const Stmt& s);
+  void stmts(const nir::Block& block);
+  void stmt(const Stmt& s);
+};
+
+}  // namespace nestjit::codegen

@@ -1,0 +1,108 @@
+// Statements of nir to LLVM control flow: assignments, if/while, returns, the calls of
+// integrate_odes, emit_spike and print into the runtime.
+#include <fmt/format.h>
+
+#include "codegen/generator.h"
+#include "nir/abi.h"
+
+namespace nestjit::codegen {
+
+// integrate_odes (SEMANTICS.md 2, phase 4): exact propagation of the selected analytic
+// variables from their start-of-step values; one RKF45 step of the numeric system; then
+// the analytic results overwrite whatever the numeric step computed for them.
+void Generator::integrate(const Stmt& s) {
+  if (s.index < 0 || s.index >= int(m_.integrations.size())) return;
+  const nir::Integration& in = m_.integrations[s.index];
+  std::vector<std::pair<int, llvm::Value*>> results;
+  for (int v : in.analytic_vars)
+    results.emplace_back(m_.ode_vars[v].slot, propagate(m_.ode_vars[v], true));
+  if (s.advance_convolutions)  // synapses: nothing else advances their convolutions
+    for (const auto& c : m_.convolutions)
+      if (!c.from_post_archive)
+        for (int v : c.vars)
+          if (m_.ode_vars[v].analytic)
+            results.emplace_back(m_.ode_vars[v].slot, propagate(m_.ode_vars[v], false));
+  if (in.numeric_system >= 0)
+    b_.CreateCall(extern_fn("nestjit_rt_integrate", i32_, {ptr_, i32_}),
+                  {ctxv_, b_.getInt32(in.numeric_system)});
+  for (auto& [slot, value] : results) store_slot(slot, value);
+}
+
+void Generator::stmts(const nir::Block& block) {
+  for (const auto& s : block) {
+    if (b_.GetInsertBlock()->getTerminator()) return;  // after a return
+    stmt(*s);
+  }
+}
+
+void Generator::stmt(const Stmt& s) {
+  switch (s.kind) {
+    case Stmt::Kind::AssignSlot: {
+      llvm::Value* v = as(expr(*s.value), ValueType::F64, s.value->type);
+      store_slot(s.index, v);
+      break;
+    }
+    case Stmt::Kind::AssignLocal: b_.CreateStore(expr(*s.value), locals_.at(s.index)); break;
+    case Stmt::Kind::Eval: expr(*s.value); break;
+    case Stmt::Kind::Return:
+      if (current_user_fn_ && !current_user_fn_->returns_void && s.value)
+        b_.CreateRet(as(expr(*s.value), current_user_fn_->result, s.value->type));
+      else
+        b_.CreateRetVoid();
+      break;
+    case Stmt::Kind::If: {
+      auto* done = llvm::BasicBlock::Create(ctx_, "endif", fn_);
+      for (const auto& [cond, body] : s.branches) {
+        auto* then = llvm::BasicBlock::Create(ctx_, "then", fn_);
+        auto* other = llvm::BasicBlock::Create(ctx_, "else", fn_);
+        b_.CreateCondBr(expr(*cond), then, other);
+        b_.SetInsertPoint(then);
+        stmts(body);
+        if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(done);
+        b_.SetInsertPoint(other);
+      }
+      stmts(s.else_body);
+      if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      break;
+    }
+    case Stmt::Kind::While: {
+      auto* head = llvm::BasicBlock::Create(ctx_, "while", fn_);
+      auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
+      auto* done = llvm::BasicBlock::Create(ctx_, "endwhile", fn_);
+      b_.CreateBr(head);
+      b_.SetInsertPoint(head);
+      b_.CreateCondBr(expr(*s.value), body, done);
+      b_.SetInsertPoint(body);
+      stmts(s.body);
+      if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(head);
+      b_.SetInsertPoint(done);
+      break;
+    }
+    case Stmt::Kind::IntegrateOdes: integrate(s); break;
+    case Stmt::Kind::Print: {
+      const int32_t channel = int32_t(s.channel);
+      auto text_fn = extern_fn("nestjit_rt_print_text", b_.getVoidTy(), {ptr_, ptr_, i32_});
+      auto value_fn = extern_fn("nestjit_rt_print_value", b_.getVoidTy(), {ptr_, f64_, ptr_, i32_});
+      auto end_fn = extern_fn("nestjit_rt_print_end", b_.getVoidTy(), {ptr_, i32_, i32_});
+      for (size_t i = 0; i < s.text.size(); ++i) {
+        if (!s.text[i].empty())
+          b_.CreateCall(text_fn, {ctxv_, b_.CreateGlobalStringPtr(s.text[i]), b_.getInt32(channel)});
+        if (i < s.args.size())
+          b_.CreateCall(value_fn, {ctxv_, as(expr(*s.args[i]), ValueType::F64, s.args[i]->type),
+                                   b_.CreateGlobalStringPtr(s.units[i]), b_.getInt32(channel)});
+      }
+      b_.CreateCall(end_fn, {ctxv_, b_.getInt32(s.newline ? 1 : 0), b_.getInt32(channel)});
+      break;
+    }
+    case Stmt::Kind::EmitSpike: {
+      llvm::Value* w = s.args.size() > 0 ? expr(*s.args[0]) : llvm::ConstantFP::get(f64_, 1.0);
+      llvm::Value* d = s.args.size() > 1 ? expr(*s.args[1]) : llvm::ConstantFP::get(f64_, 0.0);
+      b_.CreateCall(extern_fn("nestjit_rt_emit_spike", b_.getVoidTy(), {ptr_, f64_, f64_, i32_}),
+                    {ctxv_, w, d, b_.getInt32(int32_t(s.args.size()))});
+      break;
+    }
+  }
+}
+
+}  // namespace nestjit::codegen
