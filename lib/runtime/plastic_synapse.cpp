@@ -2,15 +2,32 @@
 // dendritic delay d: replay the postsynaptic spikes in (t_last - d, t_pre - d] (integrate
 // to t_post + d, run onReceive(post) with t = t_post), integrate to t_pre, run
 // onReceive(pre) (which emits), increment the presynaptic convolutions, t_last = t_pre.
+// Variables moved into the neuron (moved_variables.h) are read from the target's archive
+// at t_post in post handlers and at t_pre - d in the pre handler, just before any spike
+// at that time.
 #include "runtime/plastic_synapse.h"
 
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
 #include <stdexcept>
 
 #include "runtime/network.h"
 
 namespace nestjit::runtime {
+
+namespace {
+// The moved-variable analysis of a model, done once per loaded model and shared by all of
+// its connections.
+std::shared_ptr<const std::vector<MovedVariableRule>> moved_rules_of(const nir::Model& ir) {
+  static std::map<const nir::Model*, std::weak_ptr<const std::vector<MovedVariableRule>>> cache;
+  auto& slot = cache[&ir];
+  if (auto p = slot.lock()) return p;
+  auto p = std::make_shared<const std::vector<MovedVariableRule>>(find_moved_variables(ir));
+  slot = p;
+  return p;
+}
+}  // namespace
 
 PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, uint64_t src,
                                      uint64_t tgt, double resolution)
@@ -26,6 +43,17 @@ PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, u
   if (pre_port_ < 0)
     throw std::invalid_argument(
         fmt::format("synapse model '{}' has no presynaptic spike input port", ir.name));
+  moved_ = moved_rules_of(ir);
+}
+
+void PlasticConnection::attach(Node& target_node) {
+  SpikeArchive* archive = target_node.spike_archive();
+  if (!archive) return;
+  const double d_ms = double(delay_steps) * h_;
+  // Upstream registers with t_first_read = t_lastspike - d, t_lastspike being 0 until the
+  // first presynaptic spike.
+  archive->register_reader(t_last_ - d_ms, d_ms);
+  if (!moved_->empty()) moved_set_ = archive->add_set(model_.get(), instantiate(*moved_, slots_.data()));
 }
 
 void PlasticConnection::set_delay(double ms, int64_t steps) {
@@ -80,10 +108,10 @@ std::string PlasticConnection::describe() const {
 }
 
 void PlasticConnection::run_update(double t_from, double interval) {
-  if (interval < 1e-12) return;  // nothing to integrate (NEST skips it too)
+  if (interval < 1e-12) return;  // nothing to integrate (upstream skips it too)
   ctx_.t = t_from;
   ctx_.timestep = interval;
-  // Propagators depend on the interval (NEST recomputes every internal with __h = interval).
+  // Propagators depend on the interval (upstream recomputes every internal with __h = interval).
   model_->update_propagators(slots_.data(), interval);
   model_->code->update(&ctx_);
 }
@@ -92,7 +120,7 @@ void PlasticConnection::run_handler(int port, double t) {
   int h = model_->handler_of_port[port];
   if (h < 0) return;
   ctx_.t = t;
-  // Inside a handler the port's value is one spike of weight 1 (NEST synapses receive no
+  // Inside a handler the port's value is one spike of weight 1 (upstream synapses receive no
   // weight on their own ports).
   const auto& p = model_->ir->spike_ports[port];
   slots_[p.sum_slot] = 1.0;
@@ -102,22 +130,12 @@ void PlasticConnection::run_handler(int port, double t) {
   slots_[p.received_slot] = 0.0;
 }
 
-// Convolutions over postsynaptic ports are kept by the neuron's spike archive: the value at
-// time t sums the spikes strictly before t (a spike at exactly t is not yet counted, as
-// NEST's moved traces read "just before" a coincident post spike).
-void PlasticConnection::set_post_traces(const std::vector<double>& archive, double t) {
+// Moved variables as the neuron holds them at time t, just before a spike at t.
+void PlasticConnection::set_moved_variables(const SpikeArchive& archive, double t) {
+  if (moved_set_ < 0) return;
   const int64_t t_steps = std::llround(t / h_);
-  for (const auto& c : model_->ir->convolutions) {
-    if (!c.from_post_archive) continue;
-    const double rate = slots_[c.rate_slot];
-    const double inc = slots_[c.increment_slots[0]];
-    double v = 0.0;
-    for (double ts : archive) {
-      if (std::llround(ts / h_) >= t_steps) break;
-      v += inc * std::exp(rate * (t - ts));
-    }
-    slots_[c.slot] = v;
-  }
+  for (size_t k = 0; k < moved_->size(); ++k)
+    slots_[(*moved_)[k].slot] = archive.trace(moved_set_, k, t_steps, t);
 }
 
 void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
@@ -125,9 +143,9 @@ void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
 }
 
 void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
-  static const std::vector<double> no_archive;
-  const std::vector<double>* archive_ptr = target_node.spike_archive();
-  const std::vector<double>& archive = archive_ptr ? *archive_ptr : no_archive;
+  static SpikeArchive no_archive;
+  SpikeArchive* archive_ptr = target_node.spike_archive();
+  SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
   const double t_pre = double(stamp) * h_;
   const int64_t d = delay_steps;
   const double d_ms = double(d) * h_;
@@ -146,29 +164,28 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
   }
 
   std::vector<double> coincident;
-  for (size_t i = 0; i < archive.size(); ++i) {
-    int64_t ts = std::llround(archive[i] / h_);
-    if (ts <= t_last_step_ - d) continue;
-    if (ts > stamp - d) break;
-    if (pre_before_post && ts == stamp - d) {
-      coincident.push_back(archive[i]);
+  const auto [first, last] = archive.read(t_last_step_ - d, stamp - d);
+  for (size_t i = first; i < last; ++i) {
+    const SpikeArchive::Entry& e = archive.entry(i);
+    if (pre_before_post && e.step == stamp - d) {
+      coincident.push_back(e.t);
       continue;
     }
-    const double t_post = archive[i];
+    const double t_post = e.t;
     run_update(t_last_, t_post + d_ms - t_last_);
-    set_post_traces(archive, t_post);
+    set_moved_variables(archive, t_post);
     for (int pp : post_ports_) run_handler(pp, t_post);
     t_last_ = t_post + d_ms;
-    t_last_step_ = ts + d;
+    t_last_step_ = e.step + d;
   }
 
   run_update(t_last_, t_pre - t_last_);
-  set_post_traces(archive, t_pre - d_ms);
+  set_moved_variables(archive, t_pre - d_ms);
   emitted_.clear();
   run_handler(pre_port_, t_pre);
   model_->code->conv_increment(&ctx_, pre_port_, 1.0);
   for (double t_post : coincident) {
-    set_post_traces(archive, t_post);
+    set_moved_variables(archive, t_post);
     for (int pp : post_ports_) run_handler(pp, t_pre);
   }
   t_last_ = t_pre;

@@ -1,7 +1,9 @@
 // A connection whose dynamics are a loaded NESTML synapse model (SEMANTICS.md 3 and 5).
 // Nothing runs between spikes: all of the synapse's work happens when a presynaptic spike
-// is sent. Postsynaptic spikes are read from the target neuron's spike archive, shifted by
-// the dendritic delay (the whole connection delay, as NESTML treats it).
+// is sent. Postsynaptic spikes are read from the target neuron's SpikeArchive, shifted by
+// the dendritic delay (the whole connection delay, as NESTML treats it); variables only
+// postsynaptic spikes drive live in that archive (moved_variables.h) and are copied into
+// the synapse's slots before each handler.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -11,11 +13,13 @@
 
 #include "nir/abi.h"
 #include "runtime/loaded_model.h"
+#include "runtime/moved_variables.h"
 
 namespace nestjit::runtime {
 
 class Network;
 class Node;
+class SpikeArchive;
 
 class PlasticConnection : public CodeHost {
  public:
@@ -25,12 +29,16 @@ class PlasticConnection : public CodeHost {
   uint64_t source, target;
   int64_t delay_steps = 10;
   int receptor = 0;
-  // NEST's weight_recorder: (presynaptic spike time, weight sent) of every spike this
+  // The reference simulator's weight_recorder: (presynaptic spike time, weight sent) of every spike this
   // connection transmitted, kept when record_weights is set.
   bool record_weights = false;
   std::vector<std::pair<double, double>> weight_log;
 
   void set_delay(double ms, int64_t steps);
+  // Registers with the target's spike archive as a reader (upstream's
+  // register_stdp_connection) and adds this model's moved variables to it. Called once the
+  // connection's delay and parameters are final, when the network stores it.
+  void attach(Node& target_node);
   void set_weight(double w);
   void set(const std::string& name, double value);
   double get(const std::string& name) const;
@@ -48,7 +56,7 @@ class PlasticConnection : public CodeHost {
  private:
   void run_update(double t_from, double interval);
   void run_handler(int port, double t);
-  void set_post_traces(const std::vector<double>& archive, double t);
+  void set_moved_variables(const SpikeArchive& archive, double t);
 
   std::shared_ptr<const LoadedModel> model_;
   std::vector<double> slots_;
@@ -57,7 +65,8 @@ class PlasticConnection : public CodeHost {
   double t_last_ = 0.0;
   int pre_port_ = -1;
   std::vector<int> post_ports_;
-  size_t archive_read_ = 0;  // first archive entry not yet processed
+  std::shared_ptr<const std::vector<MovedVariableRule>> moved_;
+  int moved_set_ = -1;  // this model's set in the target's archive
   struct Emitted {
     double weight, delay_ms;
     int nargs;

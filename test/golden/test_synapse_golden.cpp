@@ -135,18 +135,12 @@ SYNAPSE_GOLDEN(stdp_nn_restr_symm_synapse)
 SYNAPSE_GOLDEN(stdp_nn_symm_synapse)
 SYNAPSE_GOLDEN(tsodyks_synapse)
 
-// stdp_triplet (co-generated with iaf_psc_delta_fixed_timestep in NEST): the weights sent at
-// the first three presynaptic spikes are NEST's to the last digit; at 131 ms, where two
-// postsynaptic spikes (96, 126 ms) fall in one window, NEST's weight is 0.0086 lower than
-// SEMANTICS.md 5.2 gives (a separate Python transcription of 5.2 and the triplet rule agrees
-// with nestjit: 2.277123, NEST 2.268543). Not resolved: upstream's triplet test
-// compares against a Python reference, not against NEST. Checked here: the first three
-// weights exactly, the later ones within 1%.
-TEST_CASE("synapse stdp_triplet_synapse: first weights match NEST, later ones within 1%") {
-  auto result_path = nestjit::test::shared_path("golden/synapses/stdp_triplet_synapse/result.json");
-  if (!result_path) {
-    MESSAGE("skipped: ../shared/golden/synapses/stdp_triplet_synapse is absent");
-    return;
-  }
-  check_synapse("stdp_triplet_synapse", /*exact_weights=*/3, /*later_tolerance=*/1e-2);
-}
+// stdp_triplet (co-generated with iaf_psc_delta_fixed_timestep in NEST), to 1e-9 like the
+// others. Its post handler reads the moved trace tr_o2 at the post spike time; at 131 ms two
+// post spikes (96, 126 ms) are processed together, and by then NEST's neuron has pruned the
+// history entry at 46 ms (read by the synapse at 51 ms, and more than max_delay + min_delay
+// before the spike at 126 ms). With no entry before 96 ms left, NEST's getter returns the
+// initial value: tr_o2(96) = 0, not 1.1976 as a replay gives (0.00858 more weight). nestjit
+// keeps the same pruned history (runtime/spike_archive.h) and so gets NEST's numbers; this
+// is upstream behaviour reproduced on purpose, not the textbook triplet rule.
+SYNAPSE_GOLDEN(stdp_triplet_synapse)
