@@ -49,7 +49,7 @@ void Network::connect_static(StaticConnection c) {
 
 size_t Network::connect_plastic(std::unique_ptr<PlasticConnection> c) {
   node(c->source);
-  c->attach(node(c->target));
+  c->attach(*this);
   plastic_out_[c->source].push_back(plastic_.size());
   plastic_.push_back(std::move(c));
   prepared_ = false;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "runtime/network.h"
+#include "runtime/volume_transmitter.h"
 
 namespace nestjit::runtime {
 
@@ -39,6 +40,8 @@ PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, u
       post_ports_.push_back(int(p));
     else if (pre_port_ < 0)
       pre_port_ = int(p);
+    else if (vt_port_ < 0)
+      vt_port_ = int(p);
   }
   if (pre_port_ < 0)
     throw std::invalid_argument(
@@ -46,8 +49,25 @@ PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, u
   moved_ = moved_rules_of(ir);
 }
 
-void PlasticConnection::attach(Node& target_node) {
-  SpikeArchive* archive = target_node.spike_archive();
+void PlasticConnection::attach(Network& net) {
+  if (vt_port_ >= 0 && vt_node_ == 0)
+    throw std::invalid_argument(fmt::format(
+        "synapse model '{}' has the neuromodulatory port '{}' but no volume transmitter; create a "
+        "volume_transmitter and give its node id as the connection's \"volume_transmitter\"",
+        model_->name(), model_->ir->spike_ports[vt_port_].name));
+  if (vt_node_ != 0) {
+    if (vt_port_ < 0)
+      throw std::invalid_argument(fmt::format(
+          "synapse model '{}' has no neuromodulatory spike port to take a volume transmitter",
+          model_->name()));
+    Node& vt = net.node(vt_node_);
+    vt_ = dynamic_cast<VolumeTransmitter*>(&vt);
+    if (!vt_)
+      throw std::invalid_argument(fmt::format(
+          "node {} is a {}, not a volume_transmitter", vt_node_, vt.model_name()));
+    vt_->add_synapse(this);
+  }
+  SpikeArchive* archive = net.node(target).spike_archive();
   if (!archive) return;
   const double d_ms = double(delay_steps) * h_;
   // Upstream registers with t_first_read = t_lastspike - d, t_lastspike being 0 until the
@@ -70,6 +90,13 @@ void PlasticConnection::set_weight(double w) {
 }
 
 void PlasticConnection::set(const std::string& name, double value) {
+  if (name == "volume_transmitter") {
+    if (!(value >= 1) || value != std::floor(value))
+      throw std::invalid_argument(
+          fmt::format("volume_transmitter must be a node id, not {}", value));
+    vt_node_ = uint64_t(value);
+    return;
+  }
   int i = model_->slot(name);
   if (i < 0 || (model_->ir->slots[i].role != nir::SlotRole::Parameter &&
                 model_->ir->slots[i].role != nir::SlotRole::State))
@@ -114,6 +141,61 @@ void PlasticConnection::run_update(double t_from, double interval) {
   // Propagators depend on the interval (upstream recomputes every internal with __h = interval).
   model_->update_propagators(slots_.data(), interval);
   model_->code->update(&ctx_);
+  t_last_update_ = t_from + interval;
+}
+
+// Upstream's process_<vt>_spikes_: integrate from t0 to t1 through the neuromodulator spikes
+// of the batch in (t0, t1], running the vt port's handler at each.
+void PlasticConnection::process_vt_spikes(const std::vector<NeuromodulatorSpike>& spikes,
+                                          double t0, double t1) {
+  constexpr double eps = 1e-6;
+  auto due = [&] { return spikes.size() > vt_index_ + 1 && t1 - spikes[vt_index_ + 1].t > -eps; };
+  if (!due()) {
+    run_update(t0, t1 - t0);
+    return;
+  }
+  run_update(t0, spikes[vt_index_ + 1].t - t0);
+  ++vt_index_;
+  run_handler(vt_port_, spikes[vt_index_].t);
+  while (due()) {
+    run_update(spikes[vt_index_].t, spikes[vt_index_ + 1].t - spikes[vt_index_].t);
+    ++vt_index_;
+    run_handler(vt_port_, spikes[vt_index_].t);
+  }
+  run_update(spikes[vt_index_].t, t1 - spikes[vt_index_].t);
+}
+
+void PlasticConnection::trigger_update(Network& net, const std::vector<NeuromodulatorSpike>& spikes,
+                                       double t_trig) {
+  static SpikeArchive no_archive;
+  SpikeArchive* archive_ptr = net.node(target).spike_archive();
+  SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
+  const int64_t d = delay_steps;
+  const double d_ms = double(d) * h_;
+  const auto [first, last] =
+      archive.read(std::llround(t_last_update_ / h_) - d, std::llround(t_trig / h_) - d);
+  double t0 = t_last_update_;
+  for (size_t i = first; i < last; ++i) {
+    const SpikeArchive::Entry& e = archive.entry(i);
+    process_vt_spikes(spikes, t0, e.t + d_ms);
+    run_update(t_last_update_, e.t + d_ms - t_last_update_);  // empty: already there
+    set_moved_variables(archive, e.t);
+    for (int pp : post_ports_) run_handler(pp, e.t);
+    t0 = e.t + d_ms;
+    t_last_ = e.t + d_ms;
+  }
+  process_vt_spikes(spikes, t_last_, t_trig);
+  vt_index_ = 0;
+  t_last_ = t_trig;
+  t_last_step_ = std::llround(t_trig / h_);
+  report_failure(net);
+}
+
+void PlasticConnection::report_failure(Network& net) {
+  if (!failure_.empty()) {
+    net.fail(failure_);
+    failure_.clear();
+  }
 }
 
 void PlasticConnection::run_handler(int port, double t) {
@@ -163,10 +245,21 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
       pre_before_post = true;
   }
 
+  // With a volume transmitter, upstream first integrates through the neuromodulator spikes
+  // up to each postsynaptic spike and then integrates the same interval again (from the last
+  // spike instead of the last update). That second pass is empty when the transmitter has
+  // just handed over at t_pre (the usual case, every min-delay slice); it is reproduced
+  // here as upstream does it.
+  const std::vector<NeuromodulatorSpike>* vt_spikes = vt_ ? &vt_->spikes() : nullptr;
+  double t0 = t_last_update_;
   std::vector<double> coincident;
   const auto [first, last] = archive.read(t_last_step_ - d, stamp - d);
   for (size_t i = first; i < last; ++i) {
     const SpikeArchive::Entry& e = archive.entry(i);
+    if (vt_spikes) {
+      process_vt_spikes(*vt_spikes, t0, e.t + d_ms);
+      t0 = e.t + d_ms;
+    }
     if (pre_before_post && e.step == stamp - d) {
       coincident.push_back(e.t);
       continue;
@@ -179,6 +272,7 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
     t_last_step_ = e.step + d;
   }
 
+  if (vt_spikes) process_vt_spikes(*vt_spikes, t_last_, t_pre);
   run_update(t_last_, t_pre - t_last_);
   set_moved_variables(archive, t_pre - d_ms);
   emitted_.clear();
@@ -197,10 +291,7 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
     net.deliver(target, stamp, delay, e.weight, receptor, 1, source);
     if (record_weights) weight_log.emplace_back(t_pre, e.weight);
   }
-  if (!failure_.empty()) {
-    net.fail(failure_);
-    failure_.clear();
-  }
+  report_failure(net);
 }
 
 }  // namespace nestjit::runtime

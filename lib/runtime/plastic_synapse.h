@@ -20,6 +20,8 @@ namespace nestjit::runtime {
 class Network;
 class Node;
 class SpikeArchive;
+class VolumeTransmitter;
+struct NeuromodulatorSpike;
 
 class PlasticConnection : public CodeHost {
  public:
@@ -38,7 +40,10 @@ class PlasticConnection : public CodeHost {
   // Registers with the target's spike archive as a reader (upstream's
   // register_stdp_connection) and adds this model's moved variables to it. Called once the
   // connection's delay and parameters are final, when the network stores it.
-  void attach(Node& target_node);
+  // A synapse with a neuromodulatory port (a spike port neither presynaptic, the first,
+  // nor postsynaptic) must name a volume_transmitter node ("volume_transmitter" in its
+  // parameters); attach registers it there. Throws when that is missing or not one.
+  void attach(Network& net);
   void set_weight(double w);
   void set(const std::string& name, double value);
   double get(const std::string& name) const;
@@ -49,12 +54,19 @@ class PlasticConnection : public CodeHost {
   // resulting spike(s) to the target through `net`.
   void send(Network& net, Node& target_node, int64_t stamp);
 
+  // The volume transmitter's hand-over at t_trig (upstream's trigger_update_weight):
+  // advances the synapse through the neuromodulator spikes and the postsynaptic spikes
+  // up to t_trig.
+  void trigger_update(Network& net, const std::vector<NeuromodulatorSpike>& spikes, double t_trig);
+
   void on_emit(double weight, double delay_ms, int nargs) override;
   void on_failure(const std::string& message) override { failure_ = message; }
   std::string describe() const override;
 
  private:
   void run_update(double t_from, double interval);
+  void process_vt_spikes(const std::vector<NeuromodulatorSpike>& spikes, double t0, double t1);
+  void report_failure(Network& net);
   void run_handler(int port, double t);
   void set_moved_variables(const SpikeArchive& archive, double t);
 
@@ -67,6 +79,11 @@ class PlasticConnection : public CodeHost {
   std::vector<int> post_ports_;
   std::shared_ptr<const std::vector<MovedVariableRule>> moved_;
   int moved_set_ = -1;  // this model's set in the target's archive
+  int vt_port_ = -1;
+  uint64_t vt_node_ = 0;  // the volume transmitter named in the parameters (0: none)
+  VolumeTransmitter* vt_ = nullptr;
+  double t_last_update_ = 0.0;  // end of the last integrated interval
+  size_t vt_index_ = 0;         // last neuromodulator spike handled in the current batch
   struct Emitted {
     double weight, delay_ms;
     int nargs;

@@ -80,6 +80,20 @@ void check_synapse(const std::string& model, size_t exact_weights = size_t(-1),
                  std::find(info.state.begin(), info.state.end(), key) != info.state.end();
     if (known) plastic.params[key] = value.get<double>();
   }
+  if (p.contains("VT_TIMES") && !p.at("VT_TIMES").is_null()) {
+    // Neuromodulated: a spike generator drives a parrot that feeds a volume_transmitter
+    // (1 ms static connections, so the transmitter sees spikes 2 ms after VT_TIMES; NEST's
+    // weights match only with that path), which the synapse names, as PyNEST's
+    // {"volume_transmitter": vt}. The transmitter hands its spikes over every min-delay
+    // slice (1 ms), and the synapse integrates to each hand-over.
+    auto sg_vt = k.create("spike_generator", 1,
+                          {{"spike_times", p.at("VT_TIMES").get<std::vector<double>>()}});
+    auto vt_parrot = k.create("parrot_neuron");
+    auto vt = k.create("volume_transmitter");
+    k.connect(sg_vt, vt_parrot);
+    k.connect(vt_parrot, vt);
+    plastic.params["volume_transmitter"] = double(vt[0]);
+  }
   k.connect(pre, post, nestjit::ConnRule::all_to_all, plastic);
   auto conn = k.get_connections(pre, {}, synapse);
   REQUIRE(conn.size() == 1);
@@ -134,6 +148,7 @@ SYNAPSE_GOLDEN(stdp_nn_pre_centered_synapse)
 SYNAPSE_GOLDEN(stdp_nn_restr_symm_synapse)
 SYNAPSE_GOLDEN(stdp_nn_symm_synapse)
 SYNAPSE_GOLDEN(tsodyks_synapse)
+SYNAPSE_GOLDEN(neuromodulated_stdp_synapse)
 
 // stdp_triplet (co-generated with iaf_psc_delta_fixed_timestep in NEST), to 1e-9 like the
 // others. Its post handler reads the moved trace tr_o2 at the post spike time; at 131 ms two
