@@ -56,6 +56,12 @@ size_t Network::connect_plastic(std::unique_ptr<PlasticConnection> c) {
   return plastic_.size() - 1;
 }
 
+SynapsePool& Network::synapse_pool(const LoadedModel& model) {
+  auto& pool = synapse_pools_[&model];
+  if (!pool) pool = std::make_unique<SynapsePool>(model.ir->slots.size());
+  return *pool;
+}
+
 void Network::prepare() {
   // min_delay and max_delay over all connections (1 ms each when there are none).
   int64_t lo = INT64_MAX, hi = 0;

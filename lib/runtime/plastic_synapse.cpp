@@ -17,46 +17,22 @@
 
 namespace nestjit::runtime {
 
-namespace {
-// The moved-variable analysis of a model, done once per loaded model and shared by all of
-// its connections.
-std::shared_ptr<const std::vector<MovedVariableRule>> moved_rules_of(const nir::Model& ir) {
-  static std::map<const nir::Model*, std::weak_ptr<const std::vector<MovedVariableRule>>> cache;
-  auto& slot = cache[&ir];
-  if (auto p = slot.lock()) return p;
-  auto p = std::make_shared<const std::vector<MovedVariableRule>>(find_moved_variables(ir));
-  slot = p;
-  return p;
-}
-}  // namespace
 
 PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, uint64_t src,
                                      uint64_t tgt, double resolution)
     : source(src), target(tgt), model_(std::move(model)), h_(resolution) {
-  const nir::Model& ir = *model_->ir;
-  model_->initialise(slots_, ctx_, static_cast<CodeHost*>(this), resolution);
-  for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
-    if (ir.spike_ports[p].is_post)
-      post_ports_.push_back(int(p));
-    else if (pre_port_ < 0)
-      pre_port_ = int(p);
-    else if (vt_port_ < 0)
-      vt_port_ = int(p);
-  }
-  if (pre_port_ < 0)
-    throw std::invalid_argument(
-        fmt::format("synapse model '{}' has no presynaptic spike input port", ir.name));
-  moved_ = moved_rules_of(ir);
+  layout_ = SynapseLayout::of(*model_);
+  model_->initialise(own_slots_, ctx_, static_cast<CodeHost*>(this), resolution);
 }
 
 void PlasticConnection::attach(Network& net) {
-  if (vt_port_ >= 0 && vt_node_ == 0)
+  if (layout_->vt_port >= 0 && vt_node_ == 0)
     throw std::invalid_argument(fmt::format(
         "synapse model '{}' has the neuromodulatory port '{}' but no volume transmitter; create a "
         "volume_transmitter and give its node id as the connection's \"volume_transmitter\"",
-        model_->name(), model_->ir->spike_ports[vt_port_].name));
+        model_->name(), model_->ir->spike_ports[layout_->vt_port].name));
   if (vt_node_ != 0) {
-    if (vt_port_ < 0)
+    if (layout_->vt_port < 0)
       throw std::invalid_argument(fmt::format(
           "synapse model '{}' has no neuromodulatory spike port to take a volume transmitter",
           model_->name()));
@@ -67,18 +43,23 @@ void PlasticConnection::attach(Network& net) {
           "node {} is a {}, not a volume_transmitter", vt_node_, vt.model_name()));
     vt_->add_synapse(this);
   }
+  row_ = net.synapse_pool(*model_).add(own_slots_.data());
+  pool_ = &net.synapse_pool(*model_);
+  std::vector<double>().swap(own_slots_);
+  ctx_.slots = slots();
   SpikeArchive* archive = net.node(target).spike_archive();
   if (!archive) return;
   const double d_ms = double(delay_steps) * h_;
   // Upstream registers with t_first_read = t_lastspike - d, t_lastspike being 0 until the
   // first presynaptic spike.
   archive->register_reader(t_last_ - d_ms, d_ms);
-  if (!moved_->empty()) moved_set_ = archive->add_set(model_.get(), instantiate(*moved_, slots_.data()));
+  if (!layout_->moved.empty())
+    moved_set_ = archive->add_set(model_.get(), instantiate(layout_->moved, slots()));
 }
 
 void PlasticConnection::set_delay(double ms, int64_t steps) {
   delay_steps = steps;
-  if (model_->ir->delay_slot >= 0) slots_[model_->ir->delay_slot] = ms;
+  if (model_->ir->delay_slot >= 0) slots()[model_->ir->delay_slot] = ms;
 }
 
 void PlasticConnection::set_weight(double w) {
@@ -86,7 +67,7 @@ void PlasticConnection::set_weight(double w) {
     throw std::invalid_argument(fmt::format(
         "synapse model '{}' has no weight variable; name one with the weight_variable option",
         model_->name()));
-  slots_[model_->ir->weight_slot] = w;
+  slots()[model_->ir->weight_slot] = w;
 }
 
 void PlasticConnection::set(const std::string& name, double value) {
@@ -102,18 +83,19 @@ void PlasticConnection::set(const std::string& name, double value) {
                 model_->ir->slots[i].role != nir::SlotRole::State))
     throw std::invalid_argument(
         fmt::format("synapse model '{}' has no parameter or state variable '{}'", model_->name(), name));
-  slots_[i] = value;
+  slots()[i] = value;
+  ctx_.slots = slots();  // the pool may have moved since the last call
   if (model_->ir->slots[i].role == nir::SlotRole::Parameter) model_->code->compute_internals(&ctx_);
 }
 
 double PlasticConnection::get(const std::string& name) const {
-  if (name == "weight" && model_->ir->weight_slot >= 0) return slots_[model_->ir->weight_slot];
+  if (name == "weight" && model_->ir->weight_slot >= 0) return slots()[model_->ir->weight_slot];
   if (name == "delay") return double(delay_steps) * h_;
   int i = model_->slot(name);
   if (i < 0)
     throw std::invalid_argument(
         fmt::format("synapse model '{}' has no variable '{}'", model_->name(), name));
-  return slots_[i];
+  return slots()[i];
 }
 
 std::map<std::string, double> PlasticConnection::get_status() const {
@@ -122,10 +104,10 @@ std::map<std::string, double> PlasticConnection::get_status() const {
     const auto& s = model_->ir->slots[i];
     if (s.role == nir::SlotRole::Parameter || s.role == nir::SlotRole::State ||
         s.role == nir::SlotRole::Convolution)
-      out[s.name] = slots_[i];
+      out[s.name] = slots()[i];
   }
   out["delay"] = double(delay_steps) * h_;
-  if (model_->ir->weight_slot >= 0) out["weight"] = slots_[model_->ir->weight_slot];
+  if (model_->ir->weight_slot >= 0) out["weight"] = slots()[model_->ir->weight_slot];
   return out;
 }
 
@@ -139,7 +121,7 @@ void PlasticConnection::run_update(double t_from, double interval) {
   ctx_.t = t_from;
   ctx_.timestep = interval;
   // Propagators depend on the interval (upstream recomputes every internal with __h = interval).
-  model_->update_propagators(slots_.data(), interval);
+  model_->update_propagators(slots(), interval);
   model_->code->update(&ctx_);
   t_last_update_ = t_from + interval;
 }
@@ -156,17 +138,18 @@ void PlasticConnection::process_vt_spikes(const std::vector<NeuromodulatorSpike>
   }
   run_update(t0, spikes[vt_index_ + 1].t - t0);
   ++vt_index_;
-  run_handler(vt_port_, spikes[vt_index_].t);
+  run_handler(layout_->vt_port, spikes[vt_index_].t);
   while (due()) {
     run_update(spikes[vt_index_].t, spikes[vt_index_ + 1].t - spikes[vt_index_].t);
     ++vt_index_;
-    run_handler(vt_port_, spikes[vt_index_].t);
+    run_handler(layout_->vt_port, spikes[vt_index_].t);
   }
   run_update(spikes[vt_index_].t, t1 - spikes[vt_index_].t);
 }
 
 void PlasticConnection::trigger_update(Network& net, const std::vector<NeuromodulatorSpike>& spikes,
                                        double t_trig) {
+  ctx_.slots = slots();  // the pool may have moved since the last call
   static SpikeArchive no_archive;
   SpikeArchive* archive_ptr = net.node(target).spike_archive();
   SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
@@ -180,7 +163,7 @@ void PlasticConnection::trigger_update(Network& net, const std::vector<Neuromodu
     process_vt_spikes(spikes, t0, e.t + d_ms);
     run_update(t_last_update_, e.t + d_ms - t_last_update_);  // empty: already there
     set_moved_variables(archive, e.t);
-    for (int pp : post_ports_) run_handler(pp, e.t);
+    for (int pp : layout_->post_ports) run_handler(pp, e.t);
     t0 = e.t + d_ms;
     t_last_ = e.t + d_ms;
   }
@@ -205,19 +188,19 @@ void PlasticConnection::run_handler(int port, double t) {
   // Inside a handler the port's value is one spike of weight 1 (upstream synapses receive no
   // weight on their own ports).
   const auto& p = model_->ir->spike_ports[port];
-  slots_[p.sum_slot] = 1.0;
-  slots_[p.received_slot] = 1.0;
+  slots()[p.sum_slot] = 1.0;
+  slots()[p.received_slot] = 1.0;
   model_->code->on_receive[h](&ctx_);
-  slots_[p.sum_slot] = 0.0;
-  slots_[p.received_slot] = 0.0;
+  slots()[p.sum_slot] = 0.0;
+  slots()[p.received_slot] = 0.0;
 }
 
 // Moved variables as the neuron holds them at time t, just before a spike at t.
 void PlasticConnection::set_moved_variables(const SpikeArchive& archive, double t) {
   if (moved_set_ < 0) return;
   const int64_t t_steps = std::llround(t / h_);
-  for (size_t k = 0; k < moved_->size(); ++k)
-    slots_[(*moved_)[k].slot] = archive.trace(moved_set_, k, t_steps, t);
+  for (size_t k = 0; k < layout_->moved.size(); ++k)
+    slots()[layout_->moved[k].slot] = archive.trace(moved_set_, k, t_steps, t);
 }
 
 void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
@@ -225,25 +208,17 @@ void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
 }
 
 void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
+  ctx_.slots = slots();  // the pool may have moved since the last call
   static SpikeArchive no_archive;
   SpikeArchive* archive_ptr = target_node.spike_archive();
   SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
   const double t_pre = double(stamp) * h_;
   const int64_t d = delay_steps;
   const double d_ms = double(d) * h_;
-  const auto& ir = *model_->ir;
 
   // Coincidence rule: the post handler runs first unless both handlers have priorities and
   // pre's is lower (NESTML's implemented behaviour, SEMANTICS.md 5.2).
-  int pre_h = model_->handler_of_port[pre_port_];
-  bool pre_before_post = false;
-  for (int pp : post_ports_) {
-    int post_h = model_->handler_of_port[pp];
-    if (pre_h >= 0 && post_h >= 0 && ir.on_receive[pre_h].has_priority &&
-        ir.on_receive[post_h].has_priority &&
-        ir.on_receive[pre_h].priority < ir.on_receive[post_h].priority)
-      pre_before_post = true;
-  }
+  const bool pre_before_post = layout_->pre_before_post;
 
   // With a volume transmitter, upstream first integrates through the neuromodulator spikes
   // up to each postsynaptic spike and then integrates the same interval again (from the last
@@ -267,7 +242,7 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
     const double t_post = e.t;
     run_update(t_last_, t_post + d_ms - t_last_);
     set_moved_variables(archive, t_post);
-    for (int pp : post_ports_) run_handler(pp, t_post);
+    for (int pp : layout_->post_ports) run_handler(pp, t_post);
     t_last_ = t_post + d_ms;
     t_last_step_ = e.step + d;
   }
@@ -276,11 +251,11 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
   run_update(t_last_, t_pre - t_last_);
   set_moved_variables(archive, t_pre - d_ms);
   emitted_.clear();
-  run_handler(pre_port_, t_pre);
-  model_->code->conv_increment(&ctx_, pre_port_, 1.0);
+  run_handler(layout_->pre_port, t_pre);
+  model_->code->conv_increment(&ctx_, layout_->pre_port, 1.0);
   for (double t_post : coincident) {
     set_moved_variables(archive, t_post);
-    for (int pp : post_ports_) run_handler(pp, t_pre);
+    for (int pp : layout_->post_ports) run_handler(pp, t_pre);
   }
   t_last_ = t_pre;
   t_last_step_ = stamp;

@@ -14,6 +14,7 @@
 #include "nir/abi.h"
 #include "runtime/loaded_model.h"
 #include "runtime/moved_variables.h"
+#include "runtime/synapse_pool.h"
 
 namespace nestjit::runtime {
 
@@ -43,6 +44,7 @@ class PlasticConnection : public CodeHost {
   // A synapse with a neuromodulatory port (a spike port neither presynaptic, the first,
   // nor postsynaptic) must name a volume_transmitter node ("volume_transmitter" in its
   // parameters); attach registers it there. Throws when that is missing or not one.
+  // Its variables then move into the network's SynapsePool of its model.
   void attach(Network& net);
   void set_weight(double w);
   void set(const std::string& name, double value);
@@ -70,16 +72,18 @@ class PlasticConnection : public CodeHost {
   void run_handler(int port, double t);
   void set_moved_variables(const SpikeArchive& archive, double t);
 
+  double* slots() { return pool_ ? pool_->row(row_) : own_slots_.data(); }
+  const double* slots() const { return pool_ ? pool_->row(row_) : own_slots_.data(); }
+
   std::shared_ptr<const LoadedModel> model_;
-  std::vector<double> slots_;
+  std::shared_ptr<const SynapseLayout> layout_;
+  std::vector<double> own_slots_;  // until attach() moves them into the pool
+  SynapsePool* pool_ = nullptr;
+  size_t row_ = 0;
   NjContext ctx_{};
   double h_;
   double t_last_ = 0.0;
-  int pre_port_ = -1;
-  std::vector<int> post_ports_;
-  std::shared_ptr<const std::vector<MovedVariableRule>> moved_;
   int moved_set_ = -1;  // this model's set in the target's archive
-  int vt_port_ = -1;
   uint64_t vt_node_ = 0;  // the volume transmitter named in the parameters (0: none)
   VolumeTransmitter* vt_ = nullptr;
   double t_last_update_ = 0.0;  // end of the last integrated interval

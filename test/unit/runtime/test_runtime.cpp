@@ -478,3 +478,34 @@ TEST_CASE("runtime: the plastic synapse's spike archive stays bounded over 10 s"
   CHECK(std::isfinite(s.w()));
   CHECK(s.w() != 1.0);
 }
+
+TEST_CASE("runtime: plastic connections of one model share one pool of rows") {
+  // 200 identical STDP connections (one generator, 200 parrots driven alike) are stored as
+  // rows of one SynapsePool; the pool grows (and moves) while they are made, and each ends
+  // with the weight a lone connection gets.
+  auto model = load(kStdpSynapse);
+  StdpSetup lone(model, {5.0, 15.0, 30.0}, {14.0});
+  lone.net.simulate(36.0);
+
+  StdpSetup s(model, {5.0, 15.0, 30.0}, {14.0});
+  std::vector<size_t> syns{s.syn};
+  for (int i = 1; i < 200; ++i) {
+    NodeId parrot = s.net.add_node(std::make_unique<ParrotNeuron>());
+    connect(s.net, s.post_gen, parrot, 1.0);
+    auto c = std::make_unique<PlasticConnection>(model, s.pre_gen, parrot, s.net.resolution());
+    c->set_delay(1.0, s.net.delay_steps(1.0));
+    c->receptor = 1;
+    syns.push_back(s.net.connect_plastic(std::move(c)));
+  }
+  SynapsePool& pool = s.net.synapse_pool(*model);
+  CHECK(pool.size() == 200);
+  CHECK(pool.row(1) - pool.row(0) == std::ptrdiff_t(model->ir->slots.size()));
+  s.net.simulate(36.0);
+  for (size_t i : syns) {
+    CAPTURE(i);
+    CHECK(s.net.plastic(i).get("w") == lone.w());
+  }
+  CHECK(lone.w() != 1.0);
+  MESSAGE("sizeof(PlasticConnection) = " << sizeof(PlasticConnection) << " bytes, plus a row of "
+                                         << pool.stride() << " doubles");
+}
