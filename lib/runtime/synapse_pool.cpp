@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace nestjit::runtime {
 
 std::shared_ptr<const SynapseLayout> SynapseLayout::of(const LoadedModel& model) {
+  // Kernels in different threads may connect at once.
+  static std::mutex mutex;
   static std::map<const nir::Model*, std::weak_ptr<const SynapseLayout>> cache;
+  std::lock_guard lock(mutex);
   auto& cached = cache[model.ir.get()];
   if (auto p = cached.lock()) return p;
   const nir::Model& ir = *model.ir;
