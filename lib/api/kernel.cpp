@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/kernel_impl.h"
+#include "runtime/volume_transmitter.h"
 
 namespace nestjit {
 
@@ -13,7 +14,8 @@ namespace api {
 const std::set<std::string>& builtin_models() {
   static const std::set<std::string> names = {"spike_generator", "parrot_neuron",
                                               "spike_recorder", "dc_generator",
-                                              "multimeter", "static_synapse"};
+                                              "multimeter", "static_synapse",
+                                              "volume_transmitter"};
   return names;
 }
 
@@ -127,6 +129,8 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
       node = std::make_unique<runtime::Multimeter>();
     } else if (model == "dc_generator") {
       node = std::make_unique<runtime::DcGenerator>();
+    } else if (model == "volume_transmitter") {
+      node = std::make_unique<runtime::VolumeTransmitter>();
     } else {
       impl_->model(model);  // throws: unknown model, listing the known ones
     }

@@ -56,7 +56,7 @@ void ParrotNeuron::update(Network& net, int64_t from, int64_t to) {
     double n = counts_.take(k);
     if (n > 0) {
       net.emit(id, k, long(n));
-      archive_.push_back(double(k) * net.resolution());
+      archive_.record(k, double(k) * net.resolution(), double(net.min_delay()) * net.resolution());
     }
   }
 }

@@ -191,7 +191,8 @@ void JitNeuron::sample(int64_t step, double h) {
 void JitNeuron::on_emit(double, double, int) {
   // Neurons ignore emit_spike's arguments (SEMANTICS.md 2); the spike is stamped t_k.
   net_->emit(id, current_step_);
-  archive_.push_back(double(current_step_) * net_->resolution());
+  archive_.record(current_step_, double(current_step_) * net_->resolution(),
+                  double(net_->min_delay()) * net_->resolution());
 }
 
 void JitNeuron::on_failure(const std::string& message) { net_->fail(message); }

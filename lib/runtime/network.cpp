@@ -49,11 +49,17 @@ void Network::connect_static(StaticConnection c) {
 
 size_t Network::connect_plastic(std::unique_ptr<PlasticConnection> c) {
   node(c->source);
-  node(c->target);
+  c->attach(*this);
   plastic_out_[c->source].push_back(plastic_.size());
   plastic_.push_back(std::move(c));
   prepared_ = false;
   return plastic_.size() - 1;
+}
+
+SynapsePool& Network::synapse_pool(const LoadedModel& model) {
+  auto& pool = synapse_pools_[&model];
+  if (!pool) pool = std::make_unique<SynapsePool>(model.ir->slots.size());
+  return *pool;
 }
 
 void Network::prepare() {

@@ -36,6 +36,8 @@ class Network {
   size_t connect_plastic(std::unique_ptr<PlasticConnection> c);
   PlasticConnection& plastic(size_t i) { return *plastic_[i]; }
   size_t plastic_count() const { return plastic_.size(); }
+  // The variables of every plastic connection of one synapse model, stored together.
+  SynapsePool& synapse_pool(const LoadedModel& model);
 
   // Rounds a delay in ms to steps (NEST's delay_ms_to_steps); at least one step.
   int64_t delay_steps(double ms) const;
@@ -74,6 +76,7 @@ class Network {
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<StaticConnection> static_;
   std::vector<std::unique_ptr<PlasticConnection>> plastic_;
+  std::map<const LoadedModel*, std::unique_ptr<SynapsePool>> synapse_pools_;
   std::map<NodeId, std::vector<size_t>> static_out_, plastic_out_;
   std::vector<Event> events_;
   std::mt19937_64 rng_{12345};

@@ -11,6 +11,7 @@
 #include "nir/abi.h"
 #include "runtime/loaded_model.h"
 #include "runtime/ring_buffer.h"
+#include "runtime/spike_archive.h"
 
 namespace nestjit::runtime {
 
@@ -34,8 +35,9 @@ class Node {
   // Status as (name, value) pairs in internal units.
   virtual std::map<std::string, double> get_status() const { return {}; }
   virtual void set_status(const std::string& key, double value);
-  // Spike times (ms) this node emitted, kept when plastic synapses read them.
-  virtual const std::vector<double>* spike_archive() const { return nullptr; }
+  // The spikes this node emitted, as plastic synapses read them (null: not a neuron).
+  virtual SpikeArchive* spike_archive() { return nullptr; }
+  const SpikeArchive* spike_archive() const { return const_cast<Node*>(this)->spike_archive(); }
 };
 
 // NEST's receptor numbering (SEMANTICS.md 2.4): one receptor per spike port, an excitatory
@@ -58,7 +60,7 @@ class JitNeuron : public Node, public CodeHost {
   void prepare(Network& net) override;
   std::map<std::string, double> get_status() const override;
   void set_status(const std::string& key, double value) override;
-  const std::vector<double>* spike_archive() const override { return &archive_; }
+  SpikeArchive* spike_archive() override { return &archive_; }
 
   const LoadedModel& model() const { return *model_; }
   // Starts sampling `mm`'s record_from list after every step whose time is a multiple of
@@ -79,7 +81,7 @@ class JitNeuron : public Node, public CodeHost {
   std::shared_ptr<const LoadedModel> model_;
   std::vector<double> slots_;
   std::vector<RingBuffer> spike_sums_, spike_flags_, currents_;
-  std::vector<double> archive_;
+  SpikeArchive archive_;
   std::vector<NumericState> numeric_;
   struct DelayLine {
     std::vector<double> values;
@@ -119,11 +121,11 @@ class ParrotNeuron : public Node {
   void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
                      int64_t stamp) override;
   void prepare(Network& net) override;
-  const std::vector<double>* spike_archive() const override { return &archive_; }
+  SpikeArchive* spike_archive() override { return &archive_; }
 
  private:
   RingBuffer counts_;
-  std::vector<double> archive_;
+  SpikeArchive archive_;
 };
 
 // A step current into a continuous input port (NEST's dc_generator).

@@ -2,35 +2,64 @@
 // dendritic delay d: replay the postsynaptic spikes in (t_last - d, t_pre - d] (integrate
 // to t_post + d, run onReceive(post) with t = t_post), integrate to t_pre, run
 // onReceive(pre) (which emits), increment the presynaptic convolutions, t_last = t_pre.
+// Variables moved into the neuron (moved_variables.h) are read from the target's archive
+// at t_post in post handlers and at t_pre - d in the pre handler, just before any spike
+// at that time.
 #include "runtime/plastic_synapse.h"
 
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
 #include <stdexcept>
 
 #include "runtime/network.h"
+#include "runtime/volume_transmitter.h"
 
 namespace nestjit::runtime {
+
 
 PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, uint64_t src,
                                      uint64_t tgt, double resolution)
     : source(src), target(tgt), model_(std::move(model)), h_(resolution) {
-  const nir::Model& ir = *model_->ir;
-  model_->initialise(slots_, ctx_, static_cast<CodeHost*>(this), resolution);
-  for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
-    if (ir.spike_ports[p].is_post)
-      post_ports_.push_back(int(p));
-    else if (pre_port_ < 0)
-      pre_port_ = int(p);
+  layout_ = SynapseLayout::of(*model_);
+  model_->initialise(own_slots_, ctx_, static_cast<CodeHost*>(this), resolution);
+}
+
+void PlasticConnection::attach(Network& net) {
+  if (layout_->vt_port >= 0 && vt_node_ == 0)
+    throw std::invalid_argument(fmt::format(
+        "synapse model '{}' has the neuromodulatory port '{}' but no volume transmitter; create a "
+        "volume_transmitter and give its node id as the connection's \"volume_transmitter\"",
+        model_->name(), model_->ir->spike_ports[layout_->vt_port].name));
+  if (vt_node_ != 0) {
+    if (layout_->vt_port < 0)
+      throw std::invalid_argument(fmt::format(
+          "synapse model '{}' has no neuromodulatory spike port to take a volume transmitter",
+          model_->name()));
+    Node& vt = net.node(vt_node_);
+    vt_ = dynamic_cast<VolumeTransmitter*>(&vt);
+    if (!vt_)
+      throw std::invalid_argument(fmt::format(
+          "node {} is a {}, not a volume_transmitter", vt_node_, vt.model_name()));
+    vt_->add_synapse(this);
   }
-  if (pre_port_ < 0)
-    throw std::invalid_argument(
-        fmt::format("synapse model '{}' has no presynaptic spike input port", ir.name));
+  row_ = net.synapse_pool(*model_).add(own_slots_.data());
+  pool_ = &net.synapse_pool(*model_);
+  std::vector<double>().swap(own_slots_);
+  ctx_.slots = slots();
+  SpikeArchive* archive = net.node(target).spike_archive();
+  if (!archive) return;
+  const double d_ms = double(delay_steps) * h_;
+  // Upstream registers with t_first_read = t_lastspike - d, t_lastspike being 0 until the
+  // first presynaptic spike.
+  archive->register_reader(t_last_ - d_ms, d_ms);
+  if (!layout_->moved.empty())
+    moved_set_ = archive->add_set(model_.get(), instantiate(layout_->moved, slots()));
 }
 
 void PlasticConnection::set_delay(double ms, int64_t steps) {
   delay_steps = steps;
-  if (model_->ir->delay_slot >= 0) slots_[model_->ir->delay_slot] = ms;
+  if (model_->ir->delay_slot >= 0) slots()[model_->ir->delay_slot] = ms;
 }
 
 void PlasticConnection::set_weight(double w) {
@@ -38,27 +67,35 @@ void PlasticConnection::set_weight(double w) {
     throw std::invalid_argument(fmt::format(
         "synapse model '{}' has no weight variable; name one with the weight_variable option",
         model_->name()));
-  slots_[model_->ir->weight_slot] = w;
+  slots()[model_->ir->weight_slot] = w;
 }
 
 void PlasticConnection::set(const std::string& name, double value) {
+  if (name == "volume_transmitter") {
+    if (!(value >= 1) || value != std::floor(value))
+      throw std::invalid_argument(
+          fmt::format("volume_transmitter must be a node id, not {}", value));
+    vt_node_ = uint64_t(value);
+    return;
+  }
   int i = model_->slot(name);
   if (i < 0 || (model_->ir->slots[i].role != nir::SlotRole::Parameter &&
                 model_->ir->slots[i].role != nir::SlotRole::State))
     throw std::invalid_argument(
         fmt::format("synapse model '{}' has no parameter or state variable '{}'", model_->name(), name));
-  slots_[i] = value;
+  slots()[i] = value;
+  ctx_.slots = slots();  // the pool may have moved since the last call
   if (model_->ir->slots[i].role == nir::SlotRole::Parameter) model_->code->compute_internals(&ctx_);
 }
 
 double PlasticConnection::get(const std::string& name) const {
-  if (name == "weight" && model_->ir->weight_slot >= 0) return slots_[model_->ir->weight_slot];
+  if (name == "weight" && model_->ir->weight_slot >= 0) return slots()[model_->ir->weight_slot];
   if (name == "delay") return double(delay_steps) * h_;
   int i = model_->slot(name);
   if (i < 0)
     throw std::invalid_argument(
         fmt::format("synapse model '{}' has no variable '{}'", model_->name(), name));
-  return slots_[i];
+  return slots()[i];
 }
 
 std::map<std::string, double> PlasticConnection::get_status() const {
@@ -67,10 +104,10 @@ std::map<std::string, double> PlasticConnection::get_status() const {
     const auto& s = model_->ir->slots[i];
     if (s.role == nir::SlotRole::Parameter || s.role == nir::SlotRole::State ||
         s.role == nir::SlotRole::Convolution)
-      out[s.name] = slots_[i];
+      out[s.name] = slots()[i];
   }
   out["delay"] = double(delay_steps) * h_;
-  if (model_->ir->weight_slot >= 0) out["weight"] = slots_[model_->ir->weight_slot];
+  if (model_->ir->weight_slot >= 0) out["weight"] = slots()[model_->ir->weight_slot];
   return out;
 }
 
@@ -80,44 +117,90 @@ std::string PlasticConnection::describe() const {
 }
 
 void PlasticConnection::run_update(double t_from, double interval) {
-  if (interval < 1e-12) return;  // nothing to integrate (NEST skips it too)
+  if (interval < 1e-12) return;  // nothing to integrate (upstream skips it too)
   ctx_.t = t_from;
   ctx_.timestep = interval;
-  // Propagators depend on the interval (NEST recomputes every internal with __h = interval).
-  model_->update_propagators(slots_.data(), interval);
+  // Propagators depend on the interval (upstream recomputes every internal with __h = interval).
+  model_->update_propagators(slots(), interval);
   model_->code->update(&ctx_);
+  t_last_update_ = t_from + interval;
+}
+
+// Upstream's process_<vt>_spikes_: integrate from t0 to t1 through the neuromodulator spikes
+// of the batch in (t0, t1], running the vt port's handler at each.
+void PlasticConnection::process_vt_spikes(const std::vector<NeuromodulatorSpike>& spikes,
+                                          double t0, double t1) {
+  constexpr double eps = 1e-6;
+  auto due = [&] { return spikes.size() > vt_index_ + 1 && t1 - spikes[vt_index_ + 1].t > -eps; };
+  if (!due()) {
+    run_update(t0, t1 - t0);
+    return;
+  }
+  run_update(t0, spikes[vt_index_ + 1].t - t0);
+  ++vt_index_;
+  run_handler(layout_->vt_port, spikes[vt_index_].t);
+  while (due()) {
+    run_update(spikes[vt_index_].t, spikes[vt_index_ + 1].t - spikes[vt_index_].t);
+    ++vt_index_;
+    run_handler(layout_->vt_port, spikes[vt_index_].t);
+  }
+  run_update(spikes[vt_index_].t, t1 - spikes[vt_index_].t);
+}
+
+void PlasticConnection::trigger_update(Network& net, const std::vector<NeuromodulatorSpike>& spikes,
+                                       double t_trig) {
+  ctx_.slots = slots();  // the pool may have moved since the last call
+  static SpikeArchive no_archive;
+  SpikeArchive* archive_ptr = net.node(target).spike_archive();
+  SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
+  const int64_t d = delay_steps;
+  const double d_ms = double(d) * h_;
+  const auto [first, last] =
+      archive.read(std::llround(t_last_update_ / h_) - d, std::llround(t_trig / h_) - d);
+  double t0 = t_last_update_;
+  for (size_t i = first; i < last; ++i) {
+    const SpikeArchive::Entry& e = archive.entry(i);
+    process_vt_spikes(spikes, t0, e.t + d_ms);
+    run_update(t_last_update_, e.t + d_ms - t_last_update_);  // empty: already there
+    set_moved_variables(archive, e.t);
+    for (int pp : layout_->post_ports) run_handler(pp, e.t);
+    t0 = e.t + d_ms;
+    t_last_ = e.t + d_ms;
+  }
+  process_vt_spikes(spikes, t_last_, t_trig);
+  vt_index_ = 0;
+  t_last_ = t_trig;
+  t_last_step_ = std::llround(t_trig / h_);
+  report_failure(net);
+}
+
+void PlasticConnection::report_failure(Network& net) {
+  if (!failure_.empty()) {
+    net.fail(failure_);
+    failure_.clear();
+  }
 }
 
 void PlasticConnection::run_handler(int port, double t) {
   int h = model_->handler_of_port[port];
   if (h < 0) return;
   ctx_.t = t;
-  // Inside a handler the port's value is one spike of weight 1 (NEST synapses receive no
+  // Inside a handler the port's value is one spike of weight 1 (upstream synapses receive no
   // weight on their own ports).
   const auto& p = model_->ir->spike_ports[port];
-  slots_[p.sum_slot] = 1.0;
-  slots_[p.received_slot] = 1.0;
+  slots()[p.sum_slot] = 1.0;
+  slots()[p.received_slot] = 1.0;
   model_->code->on_receive[h](&ctx_);
-  slots_[p.sum_slot] = 0.0;
-  slots_[p.received_slot] = 0.0;
+  slots()[p.sum_slot] = 0.0;
+  slots()[p.received_slot] = 0.0;
 }
 
-// Convolutions over postsynaptic ports are kept by the neuron's spike archive: the value at
-// time t sums the spikes strictly before t (a spike at exactly t is not yet counted, as
-// NEST's moved traces read "just before" a coincident post spike).
-void PlasticConnection::set_post_traces(const std::vector<double>& archive, double t) {
+// Moved variables as the neuron holds them at time t, just before a spike at t.
+void PlasticConnection::set_moved_variables(const SpikeArchive& archive, double t) {
+  if (moved_set_ < 0) return;
   const int64_t t_steps = std::llround(t / h_);
-  for (const auto& c : model_->ir->convolutions) {
-    if (!c.from_post_archive) continue;
-    const double rate = slots_[c.rate_slot];
-    const double inc = slots_[c.increment_slots[0]];
-    double v = 0.0;
-    for (double ts : archive) {
-      if (std::llround(ts / h_) >= t_steps) break;
-      v += inc * std::exp(rate * (t - ts));
-    }
-    slots_[c.slot] = v;
-  }
+  for (size_t k = 0; k < layout_->moved.size(); ++k)
+    slots()[layout_->moved[k].slot] = archive.trace(moved_set_, k, t_steps, t);
 }
 
 void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
@@ -125,51 +208,54 @@ void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
 }
 
 void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
-  static const std::vector<double> no_archive;
-  const std::vector<double>* archive_ptr = target_node.spike_archive();
-  const std::vector<double>& archive = archive_ptr ? *archive_ptr : no_archive;
+  ctx_.slots = slots();  // the pool may have moved since the last call
+  static SpikeArchive no_archive;
+  SpikeArchive* archive_ptr = target_node.spike_archive();
+  SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
   const double t_pre = double(stamp) * h_;
   const int64_t d = delay_steps;
   const double d_ms = double(d) * h_;
-  const auto& ir = *model_->ir;
 
   // Coincidence rule: the post handler runs first unless both handlers have priorities and
   // pre's is lower (NESTML's implemented behaviour, SEMANTICS.md 5.2).
-  int pre_h = model_->handler_of_port[pre_port_];
-  bool pre_before_post = false;
-  for (int pp : post_ports_) {
-    int post_h = model_->handler_of_port[pp];
-    if (pre_h >= 0 && post_h >= 0 && ir.on_receive[pre_h].has_priority &&
-        ir.on_receive[post_h].has_priority &&
-        ir.on_receive[pre_h].priority < ir.on_receive[post_h].priority)
-      pre_before_post = true;
-  }
+  const bool pre_before_post = layout_->pre_before_post;
 
+  // With a volume transmitter, upstream first integrates through the neuromodulator spikes
+  // up to each postsynaptic spike and then integrates the same interval again (from the last
+  // spike instead of the last update). That second pass is empty when the transmitter has
+  // just handed over at t_pre (the usual case, every min-delay slice); it is reproduced
+  // here as upstream does it.
+  const std::vector<NeuromodulatorSpike>* vt_spikes = vt_ ? &vt_->spikes() : nullptr;
+  double t0 = t_last_update_;
   std::vector<double> coincident;
-  for (size_t i = 0; i < archive.size(); ++i) {
-    int64_t ts = std::llround(archive[i] / h_);
-    if (ts <= t_last_step_ - d) continue;
-    if (ts > stamp - d) break;
-    if (pre_before_post && ts == stamp - d) {
-      coincident.push_back(archive[i]);
+  const auto [first, last] = archive.read(t_last_step_ - d, stamp - d);
+  for (size_t i = first; i < last; ++i) {
+    const SpikeArchive::Entry& e = archive.entry(i);
+    if (vt_spikes) {
+      process_vt_spikes(*vt_spikes, t0, e.t + d_ms);
+      t0 = e.t + d_ms;
+    }
+    if (pre_before_post && e.step == stamp - d) {
+      coincident.push_back(e.t);
       continue;
     }
-    const double t_post = archive[i];
+    const double t_post = e.t;
     run_update(t_last_, t_post + d_ms - t_last_);
-    set_post_traces(archive, t_post);
-    for (int pp : post_ports_) run_handler(pp, t_post);
+    set_moved_variables(archive, t_post);
+    for (int pp : layout_->post_ports) run_handler(pp, t_post);
     t_last_ = t_post + d_ms;
-    t_last_step_ = ts + d;
+    t_last_step_ = e.step + d;
   }
 
+  if (vt_spikes) process_vt_spikes(*vt_spikes, t_last_, t_pre);
   run_update(t_last_, t_pre - t_last_);
-  set_post_traces(archive, t_pre - d_ms);
+  set_moved_variables(archive, t_pre - d_ms);
   emitted_.clear();
-  run_handler(pre_port_, t_pre);
-  model_->code->conv_increment(&ctx_, pre_port_, 1.0);
+  run_handler(layout_->pre_port, t_pre);
+  model_->code->conv_increment(&ctx_, layout_->pre_port, 1.0);
   for (double t_post : coincident) {
-    set_post_traces(archive, t_post);
-    for (int pp : post_ports_) run_handler(pp, t_pre);
+    set_moved_variables(archive, t_post);
+    for (int pp : layout_->post_ports) run_handler(pp, t_pre);
   }
   t_last_ = t_pre;
   t_last_step_ = stamp;
@@ -180,10 +266,7 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
     net.deliver(target, stamp, delay, e.weight, receptor, 1, source);
     if (record_weights) weight_log.emplace_back(t_pre, e.weight);
   }
-  if (!failure_.empty()) {
-    net.fail(failure_);
-    failure_.clear();
-  }
+  report_failure(net);
 }
 
 }  // namespace nestjit::runtime

@@ -11,6 +11,11 @@ namespace {
 Type real_of(const std::vector<Type>&) { return Type::real(); }
 Type first_of(const std::vector<Type>& a) { return a.empty() ? Type::real() : a[0]; }
 Type void_of(const std::vector<Type>&) { return Type::void_(); }
+// Random draws have the arguments' unit but are never whole numbers: random_normal(0, 1)
+// is real (upstream's generated C++ computes it in double).
+Type draw_of(const std::vector<Type>& a) {
+  return a.empty() || a[0].kind == Type::Kind::Integer ? Type::real() : a[0];
+}
 Type ms_of(const std::vector<Type>&) { return Type::quantity(units::lookup("ms")->dim); }
 
 }  // namespace
@@ -38,8 +43,8 @@ const BuiltinFunction* builtin(const std::string& name) {
         {Builtin::Max, "max", 2, false, first_of},
         {Builtin::Clip, "clip", 3, false, first_of},
         {Builtin::Pow, "pow", 2, false, first_of},
-        {Builtin::RandomNormal, "random_normal", 2, false, first_of},
-        {Builtin::RandomUniform, "random_uniform", 2, false, first_of},
+        {Builtin::RandomNormal, "random_normal", 2, false, draw_of},
+        {Builtin::RandomUniform, "random_uniform", 2, false, draw_of},
         {Builtin::RandomPoisson, "random_poisson", 1, false,
          [](const std::vector<Type>&) { return Type::integer(); }},
         {Builtin::Delta, "delta", 1, false, real_of},

@@ -80,6 +80,20 @@ void check_synapse(const std::string& model, size_t exact_weights = size_t(-1),
                  std::find(info.state.begin(), info.state.end(), key) != info.state.end();
     if (known) plastic.params[key] = value.get<double>();
   }
+  if (p.contains("VT_TIMES") && !p.at("VT_TIMES").is_null()) {
+    // Neuromodulated: a spike generator drives a parrot that feeds a volume_transmitter
+    // (1 ms static connections, so the transmitter sees spikes 2 ms after VT_TIMES; NEST's
+    // weights match only with that path), which the synapse names, as PyNEST's
+    // {"volume_transmitter": vt}. The transmitter hands its spikes over every min-delay
+    // slice (1 ms), and the synapse integrates to each hand-over.
+    auto sg_vt = k.create("spike_generator", 1,
+                          {{"spike_times", p.at("VT_TIMES").get<std::vector<double>>()}});
+    auto vt_parrot = k.create("parrot_neuron");
+    auto vt = k.create("volume_transmitter");
+    k.connect(sg_vt, vt_parrot);
+    k.connect(vt_parrot, vt);
+    plastic.params["volume_transmitter"] = double(vt[0]);
+  }
   k.connect(pre, post, nestjit::ConnRule::all_to_all, plastic);
   auto conn = k.get_connections(pre, {}, synapse);
   REQUIRE(conn.size() == 1);
@@ -134,19 +148,78 @@ SYNAPSE_GOLDEN(stdp_nn_pre_centered_synapse)
 SYNAPSE_GOLDEN(stdp_nn_restr_symm_synapse)
 SYNAPSE_GOLDEN(stdp_nn_symm_synapse)
 SYNAPSE_GOLDEN(tsodyks_synapse)
+SYNAPSE_GOLDEN(neuromodulated_stdp_synapse)
 
-// stdp_triplet (co-generated with iaf_psc_delta_fixed_timestep in NEST): the weights sent at
-// the first three presynaptic spikes are NEST's to the last digit; at 131 ms, where two
-// postsynaptic spikes (96, 126 ms) fall in one window, NEST's weight is 0.0086 lower than
-// SEMANTICS.md 5.2 gives (a separate Python transcription of 5.2 and the triplet rule agrees
-// with nestjit: 2.277123, NEST 2.268543). Not resolved: upstream's triplet test
-// compares against a Python reference, not against NEST. Checked here: the first three
-// weights exactly, the later ones within 1%.
-TEST_CASE("synapse stdp_triplet_synapse: first weights match NEST, later ones within 1%") {
-  auto result_path = nestjit::test::shared_path("golden/synapses/stdp_triplet_synapse/result.json");
+// stdp_triplet (co-generated with iaf_psc_delta_fixed_timestep in NEST), to 1e-9 like the
+// others. Its post handler reads the moved trace tr_o2 at the post spike time; at 131 ms two
+// post spikes (96, 126 ms) are processed together, and by then NEST's neuron has pruned the
+// history entry at 46 ms (read by the synapse at 51 ms, and more than max_delay + min_delay
+// before the spike at 126 ms). With no entry before 96 ms left, NEST's getter returns the
+// initial value: tr_o2(96) = 0, not 1.1976 as a replay gives (0.00858 more weight). nestjit
+// keeps the same pruned history (runtime/spike_archive.h) and so gets NEST's numbers; this
+// is upstream behaviour reproduced on purpose, not the textbook triplet rule.
+SYNAPSE_GOLDEN(stdp_triplet_synapse)
+
+// noisy_synapse sends w + A_noise * N(0, 1) with every spike: NEST's five weights come from
+// its own random stream, so nestjit's are compared in distribution. Run: 4000 pre spikes
+// (1 ms apart) through the library model onto a parrot; the weights sent must have mean w
+// and standard deviation A_noise (each within 4 standard errors), and NEST's five recorded
+// weights must agree with nestjit's mean within 4 standard errors of the difference. With
+// only five reference values the comparison with NEST is weak; the model's own statistics
+// carry the test.
+TEST_CASE("synapse noisy_synapse matches NEST in distribution") {
+  auto result_path = nestjit::test::shared_path("golden/synapses/noisy_synapse/result.json");
   if (!result_path) {
-    MESSAGE("skipped: ../shared/golden/synapses/stdp_triplet_synapse is absent");
+    MESSAGE("skipped: ../shared/golden/synapses/noisy_synapse is absent");
     return;
   }
-  check_synapse("stdp_triplet_synapse", /*exact_weights=*/3, /*later_tolerance=*/1e-2);
+  nlohmann::json r;
+  {
+    std::ifstream in(*result_path);
+    r = nlohmann::json::parse(in);
+  }
+  const std::string shared = NESTJIT_SHARED_DIR;
+  nestjit::Kernel k({.resolution_ms = 0.1});
+  nestjit::InstallOptions so;
+  so.weight_variable = "w";
+  auto s = k.install_file(shared + "/corpus/models/synapses/noisy_synapse.nestml", so);
+  REQUIRE_MESSAGE(s.ok, s.report());
+  const size_t n = 4000;
+  std::vector<double> times;
+  for (size_t i = 1; i <= n; ++i) times.push_back(double(i));
+  auto gen = k.create("spike_generator", 1, {{"spike_times", times}});
+  auto pre = k.create("parrot_neuron");
+  auto post = k.create("parrot_neuron");
+  k.connect(gen, pre);
+  nestjit::SynSpec spec;
+  spec.synapse_model = "noisy_synapse";
+  spec.record_weights = true;
+  spec.receptor_type = 1;  // the target parrot does not repeat these
+  k.connect(pre, post, nestjit::ConnRule::all_to_all, spec);
+  k.simulate(double(n) + 10.0);
+  const auto h = k.get_connections(pre, {}, "noisy_synapse").weight_history(0);
+  REQUIRE(h.size() == n);
+  const double w = 1.0, sd = r.at("protocol").at("synapse_defaults").at("A_noise").get<double>();
+  double sum = 0, sum2 = 0;
+  size_t within_one_sd = 0;
+  for (const auto& [t, x] : h) {
+    sum += x;
+    sum2 += x * x;
+    if (std::fabs(x - w) <= sd) ++within_one_sd;
+  }
+  const double mean = sum / double(n);
+  const double sample_sd = std::sqrt((sum2 - double(n) * mean * mean) / double(n - 1));
+  CHECK(std::fabs(mean - w) <= 4 * sd / std::sqrt(double(n)));
+  CHECK(std::fabs(sample_sd - sd) <= 4 * sd / std::sqrt(2.0 * double(n)));
+  const double p = 0.6826894921370859;  // P(|Z| <= 1)
+  CHECK(std::fabs(double(within_one_sd) / double(n) - p) <= 4 * std::sqrt(p * (1 - p) / double(n)));
+  // The weights differ from spike to spike (a fresh draw each time).
+  CHECK(h[0].second != h[1].second);
+
+  const auto nest = r.at("weight_recorder_weights").get<std::vector<double>>();
+  double nest_mean = 0;
+  for (double x : nest) nest_mean += x / double(nest.size());
+  MESSAGE("noisy_synapse: nestjit mean " << mean << " sd " << sample_sd << "; NEST's " << nest.size()
+                                         << " weights: mean " << nest_mean);
+  CHECK(std::fabs(nest_mean - mean) <= 4 * sd * std::sqrt(1.0 / double(nest.size()) + 1.0 / double(n)));
 }

@@ -15,6 +15,7 @@
 #include "runtime/loaded_model.h"
 #include "runtime/network.h"
 #include "runtime/node.h"
+#include "runtime/moved_variables.h"
 #include "runtime/plastic_synapse.h"
 #include "runtime/ring_buffer.h"
 #include "sema/model.h"
@@ -121,7 +122,7 @@ TEST_CASE("runtime: generator -> parrot -> recorder timing") {
   CHECK(rec->times[0] == doctest::Approx(10.0));
   CHECK(rec->senders[1] == parrot);
   CHECK(rec->times[1] == doctest::Approx(11.0));
-  const std::vector<double>* archive = net.node(parrot).spike_archive();
+  const SpikeArchive* archive = net.node(parrot).spike_archive();
   REQUIRE(archive);
   REQUIRE(archive->size() == 1);
   CHECK((*archive)[0] == doctest::Approx(11.0));
@@ -352,4 +353,159 @@ TEST_CASE("runtime: the seed stdp_synapse gives the same window edge") {
   StdpSetup s(model, {5.0, 15.0, 30.0}, {14.0});
   s.net.simulate(36.0);
   CHECK(s.w() == doctest::Approx(1.0 + 0.01 * std::exp(-0.5) - 0.01 * std::exp(-0.75)).epsilon(1e-12));
+}
+
+// ---- variables moved into the neuron, and the neuron's pruned spike history ----
+
+namespace {
+
+// The triplet rule's shape: tr_r* are driven by pre spikes, tr_o* only by post spikes;
+// `gated` changes only under a condition, `reset` is set to 1 (nearest-neighbour style).
+const char* kTracesSynapse =
+    "model traces_synapse:\n"
+    "    state:\n"
+    "        w real = 1\n"
+    "        tr_r real = 0\n"
+    "        tr_o real = 0\n"
+    "        reset real = 0\n"
+    "        gated real = 0\n"
+    "    parameters:\n"
+    "        tau_r ms = 10 ms\n"
+    "        tau_o ms = 30 ms\n"
+    "    equations:\n"
+    "        tr_r' = -tr_r / tau_r\n"
+    "        tr_o' = -tr_o / tau_o\n"
+    "        reset' = -reset / tau_o\n"
+    "        gated' = -gated / tau_o\n"
+    "    input:\n"
+    "        pre_spikes <- spike\n"
+    "        post_spikes <- spike\n"
+    "    output:\n"
+    "        spike\n"
+    "    onReceive(post_spikes):\n"
+    "        w += tr_r * tr_o\n"
+    "        tr_o += 2\n"
+    "        reset = 1\n"
+    "        if w > 5:\n"
+    "            gated += 1\n"
+    "    onReceive(pre_spikes):\n"
+    "        tr_r += 1\n"
+    "        emit_spike(w)\n"
+    "    update:\n"
+    "        integrate_odes()\n";
+
+}  // namespace
+
+TEST_CASE("runtime: variables only post spikes drive are moved into the neuron") {
+  auto model = load(kTracesSynapse);
+  const auto rules = find_moved_variables(*model->ir);
+  std::vector<std::string> names;
+  for (const auto& r : rules) names.push_back(model->ir->slots[r.slot].name);
+  // tr_r changes in the pre handler and gated only conditionally: both stay in the synapse.
+  CHECK(names == std::vector<std::string>{"tr_o", "reset"});
+  std::vector<double> slots;
+  NjContext ctx{};
+  model->initialise(slots, ctx, nullptr, 0.1);
+  const auto set = instantiate(rules, slots.data());
+  REQUIRE(set.size() == 2);
+  CHECK(set[0].rate == doctest::Approx(-1.0 / 30.0).epsilon(1e-14));
+  CHECK(set[0].jump == MovedVariable::Jump::Add);
+  CHECK(set[0].amount == 2.0);
+  CHECK(set[1].jump == MovedVariable::Jump::Set);
+  CHECK(set[1].amount == 1.0);
+}
+
+TEST_CASE("runtime: spike archive values, getter before increment, pruning") {
+  SpikeArchive a;
+  MovedVariable tr;
+  tr.rate = -1.0 / 20.0;
+  tr.amount = 1.0;
+  a.register_reader(-1.0, 1.0);  // one reader, delay 1 ms
+  const int set = a.add_set(&a, {tr});
+  auto spike = [&](double t) { a.record(std::llround(t / 0.1), t, 1.0); };
+  spike(10.0);
+  spike(40.0);
+  // Just before the spike at 40: only the one at 10 counts; just after: both.
+  CHECK(a.trace(set, 0, 400, 40.0) == doctest::Approx(std::exp(-30.0 / 20.0)).epsilon(1e-14));
+  CHECK(a.trace(set, 0, 401, 40.1) ==
+        doctest::Approx((std::exp(-30.0 / 20.0) + 1.0) * std::exp(-0.1 / 20.0)).epsilon(1e-14));
+  // Unread entries are never dropped, however old.
+  spike(100.0);
+  CHECK(a.size() == 3);
+  // Read (0, 50]: the spikes at 10 and 40.
+  auto [b, e] = a.read(0, 500);
+  CHECK(e - b == 2);
+  // At 130: the entry at 10 is read and the next one (40) is more than max_delay + min_delay
+  // = 2 ms before 130, so it goes; so does 40 (read; 100 is 30 ms before 130). The entry at
+  // 100 is unread and stays.
+  spike(130.0);
+  REQUIRE(a.size() == 2);
+  CHECK(a[0] == doctest::Approx(100.0));
+  // With nothing before 100 left, the value just before 100 is the initial value (0)
+  // propagated from 0: upstream's getter does the same on its pruned history.
+  CHECK(a.trace(set, 0, 1000, 100.0) == 0.0);
+  // The stored values still carry the whole past: just before 130 the spikes at 10, 40, 100.
+  const double expected = std::exp(-120.0 / 20.0) + std::exp(-90.0 / 20.0) + std::exp(-30.0 / 20.0);
+  CHECK(a.trace(set, 0, 1300, 130.0) == doctest::Approx(expected).epsilon(1e-13));
+}
+
+TEST_CASE("runtime: a neuron without plastic inputs keeps only its latest spike") {
+  SpikeArchive a;
+  for (int k = 1; k <= 100; ++k) a.record(k * 10, k * 1.0, 1.0);
+  CHECK(a.size() == 1);
+  CHECK(a[0] == doctest::Approx(100.0));
+  CHECK(a.peak_size() == 1);
+}
+
+TEST_CASE("runtime: the plastic synapse's spike archive stays bounded over 10 s") {
+  // Pre spikes every 50 ms, post spikes every 20 ms, one STDP connection, 10 s: 500 post
+  // spikes. Each pre spike reads the post spikes since the last one, so the history holds
+  // at most the post spikes of one 50 ms window plus the one before: about 4.
+  auto model = load(kStdpSynapse);
+  std::vector<double> pre, post;
+  for (double t = 5.0; t < 10000.0; t += 50.0) pre.push_back(t);
+  for (double t = 3.0; t < 10000.0; t += 20.0) post.push_back(t);
+  StdpSetup s(model, pre, post);
+  const SpikeArchive* archive = s.net.node(s.parrot).spike_archive();
+  size_t worst = 0;
+  for (int second = 0; second < 10; ++second) {
+    s.net.simulate(1000.0);
+    worst = std::max(worst, archive->peak_size());
+    CHECK(archive->size() <= 5);
+  }
+  CHECK(worst <= 5);
+  // Without pruning the history would hold all 500 post spikes. The weight kept changing.
+  CHECK(std::isfinite(s.w()));
+  CHECK(s.w() != 1.0);
+}
+
+TEST_CASE("runtime: plastic connections of one model share one pool of rows") {
+  // 200 identical STDP connections (one generator, 200 parrots driven alike) are stored as
+  // rows of one SynapsePool; the pool grows (and moves) while they are made, and each ends
+  // with the weight a lone connection gets.
+  auto model = load(kStdpSynapse);
+  StdpSetup lone(model, {5.0, 15.0, 30.0}, {14.0});
+  lone.net.simulate(36.0);
+
+  StdpSetup s(model, {5.0, 15.0, 30.0}, {14.0});
+  std::vector<size_t> syns{s.syn};
+  for (int i = 1; i < 200; ++i) {
+    NodeId parrot = s.net.add_node(std::make_unique<ParrotNeuron>());
+    connect(s.net, s.post_gen, parrot, 1.0);
+    auto c = std::make_unique<PlasticConnection>(model, s.pre_gen, parrot, s.net.resolution());
+    c->set_delay(1.0, s.net.delay_steps(1.0));
+    c->receptor = 1;
+    syns.push_back(s.net.connect_plastic(std::move(c)));
+  }
+  SynapsePool& pool = s.net.synapse_pool(*model);
+  CHECK(pool.size() == 200);
+  CHECK(pool.row(1) - pool.row(0) == std::ptrdiff_t(model->ir->slots.size()));
+  s.net.simulate(36.0);
+  for (size_t i : syns) {
+    CAPTURE(i);
+    CHECK(s.net.plastic(i).get("w") == lone.w());
+  }
+  CHECK(lone.w() != 1.0);
+  MESSAGE("sizeof(PlasticConnection) = " << sizeof(PlasticConnection) << " bytes, plus a row of "
+                                         << pool.stride() << " doubles");
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sema/builtins.h"
 #include "sema/model.h"
 #include "support/diagnostic.h"
 #include "support/source.h"
@@ -460,6 +461,20 @@ TEST_CASE("sema: expression types carry dimensions") {
   CHECK(sec->is_unit_name);
   CHECK(sec->unit_scale == doctest::Approx(1000.0));
   CHECK(sec->type.dim == dim("s"));
+}
+
+TEST_CASE("sema: random draws are real even with integer arguments") {
+  // random_normal(0, 1) must not be truncated to a whole number (noisy_synapse's weights).
+  const std::vector<sema::Type> ints = {sema::Type::integer(), sema::Type::integer()};
+  for (const char* name : {"random_normal", "random_uniform"}) {
+    CAPTURE(name);
+    const auto* b = sema::builtin(name);
+    REQUIRE(b);
+    CHECK(b->result(ints).is_real());
+    // With units, the draw keeps them.
+    CHECK(b->result({sema::Type::quantity(dim("mV")), sema::Type::quantity(dim("mV"))}).dim == dim("mV"));
+  }
+  CHECK(sema::builtin("random_poisson")->result({sema::Type::real()}).kind == sema::Type::Kind::Integer);
 }
 
 TEST_CASE("sema: Type::to_string") {
