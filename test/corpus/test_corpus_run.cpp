@@ -70,7 +70,17 @@ std::string run_file(const std::string& path) {
         k.connect(sg, pre);
         nestjit::SynSpec s;
         s.synapse_model = name;
-        k.connect(pre, post, nestjit::ConnRule::all_to_all, s);
+        try {
+          k.connect(pre, post, nestjit::ConnRule::all_to_all, s);
+        } catch (const nestjit::Error& e) {
+          // Neuromodulated synapses need a volume_transmitter, as in NEST; give them one
+          // fed by the spike generator.
+          if (std::string(e.what()).find("no volume transmitter") == std::string::npos) throw;
+          auto vt = k.create("volume_transmitter");
+          k.connect(sg, vt);
+          s.params["volume_transmitter"] = double(vt[0]);
+          k.connect(pre, post, nestjit::ConnRule::all_to_all, s);
+        }
       } else {
         k.create(name);
       }
