@@ -118,7 +118,8 @@ void JitNeuron::update(Network& net, int64_t from, int64_t to) {
   const nir::Model& ir = *model_->ir;
   const double h = net.resolution();
   set_current_rng(&net.rng());
-  for (int64_t k = from + 1; k <= to; ++k) {
+  failed_ = false;
+  for (int64_t k = from + 1; k <= to && !failed_; ++k) {
     current_step_ = k;
     // Phase 1: this step's spike input, read and cleared.
     for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
@@ -194,10 +195,18 @@ void JitNeuron::on_emit(double, double, int) {
   archive_.push_back(double(current_step_) * net_->resolution());
 }
 
-void JitNeuron::on_failure(const std::string& message) { net_->fail(message); }
+void JitNeuron::on_failure(const std::string& message) {
+  failed_ = true;
+  if (net_) net_->fail(message);
+}
+
+void JitNeuron::on_warning(const std::string& key, const std::string& message, long count) {
+  net_->diagnostics().add(key, false, "W-SOLVER", message, count);
+}
 
 std::string JitNeuron::describe() const {
-  return fmt::format("{} #{} at t = {} ms", model_->name(), id,
+  // 12 significant digits: step * h is not exact in binary (2.9000000000000004).
+  return fmt::format("{} #{} at t = {:.12g} ms", model_->name(), id,
                      net_ ? double(current_step_) * net_->resolution() : 0.0);
 }
 

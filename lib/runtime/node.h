@@ -68,6 +68,7 @@ class JitNeuron : public Node, public CodeHost {
   void recompute_internals();
   void on_emit(double weight, double delay_ms, int nargs) override;
   void on_failure(const std::string& message) override;
+  void on_warning(const std::string& key, const std::string& message, long count) override;
   std::string describe() const override;
   NumericState* numeric_state(int system) override { return &numeric_[size_t(system)]; }
   double abs_tolerance() const override { return abs_tol_; }
@@ -98,6 +99,9 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> inline_values_;
   void sample(int64_t step, double h);
   int64_t current_step_ = 0;
+  // Set by a failed integration: the instance stops at the end of that step (the rest of
+  // the slice is not computed for it; simulate() then reports the failure).
+  bool failed_ = false;
 };
 
 class SpikeGenerator : public Node {
