@@ -462,8 +462,8 @@ class Generator {
       case Op::Add: return fp ? b_.CreateFAdd(a, b) : b_.CreateAdd(a, b);
       case Op::Sub: return fp ? b_.CreateFSub(a, b) : b_.CreateSub(a, b);
       case Op::Mul: return fp ? b_.CreateFMul(a, b) : b_.CreateMul(a, b);
-      case Op::Div: return fp ? b_.CreateFDiv(a, b) : b_.CreateSDiv(a, b);
-      case Op::Mod: return fp ? b_.CreateFRem(a, b) : b_.CreateSRem(a, b);
+      case Op::Div: return fp ? b_.CreateFDiv(a, b) : b_.CreateSDiv(a, checked_divisor(a, b));
+      case Op::Mod: return fp ? b_.CreateFRem(a, b) : b_.CreateSRem(a, checked_divisor(a, b));
       case Op::Pow:
         if (fp) return call_math("pow", {a, b});
         return b_.CreateFPToSI(call_math("pow", {b_.CreateSIToFP(a, f64_), b_.CreateSIToFP(b, f64_)}), i64_);
@@ -531,6 +531,13 @@ class Generator {
       case B::Steps: return rt("nestjit_rt_steps", a);
       default: return llvm::ConstantFP::get(f64_, 0.0);
     }
+  }
+
+  // An integer divisor of 0 (or INT64_MIN / -1) would trap the whole process (SIGFPE):
+  // the runtime reports it as a failure of the instance and hands back a harmless divisor.
+  llvm::Value* checked_divisor(llvm::Value* a, llvm::Value* b) {
+    return b_.CreateCall(extern_fn("nestjit_rt_checked_divisor", i64_, {ptr_, i64_, i64_}),
+                         {ctxv_, a, b});
   }
 
   // ---- statements ----

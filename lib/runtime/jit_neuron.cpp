@@ -60,6 +60,28 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
   spike_sums_.resize(ir.spike_ports.size());
   spike_flags_.resize(ir.spike_ports.size());
   currents_.resize(ir.continuous_ports.size());
+  for (size_t i = 0; i < ir.slots.size(); ++i)
+    if ((ir.slots[i].role == nir::SlotRole::State || ir.slots[i].role == nir::SlotRole::Convolution) &&
+        ir.slots[i].type == nir::ValueType::F64)
+      watched_.push_back(int(i));
+  snapshot_.resize(watched_.size());
+}
+
+bool JitNeuron::check_finite_state() {
+  for (size_t i = 0; i < watched_.size(); ++i) {
+    const double v = slots_[watched_[i]];
+    if (std::isfinite(v)) continue;
+    if (!failed_)  // a failed integration has already said why
+      on_failure(fmt::format("{}: variable '{}' became {} (the step's update, spike input or "
+                             "exact solution produced it; a parameter such as a time constant "
+                             "of 0 is the usual cause)",
+                             describe(), model_->ir->slots[watched_[i]].name, v));
+    failed_ = true;
+    break;
+  }
+  if (failed_)
+    for (size_t i = 0; i < watched_.size(); ++i) slots_[watched_[i]] = snapshot_[i];
+  return !failed_;
 }
 
 void JitNeuron::recompute_internals() {
@@ -136,8 +158,10 @@ void JitNeuron::update(Network& net, int64_t from, int64_t to) {
     }
     ctx_.t = double(k) * h;
     ctx_.timestep = h;
+    for (size_t i = 0; i < watched_.size(); ++i) snapshot_[i] = slots_[watched_[i]];
     // Phases 3-9 are compiled into one function.
     model_->code->step(&ctx_);
+    if (!check_finite_state()) break;
     // Phase 10: continuous input delivered for this step is used from the next step on.
     for (size_t c = 0; c < ir.continuous_ports.size(); ++c)
       slots_[ir.continuous_ports[c].slot] = currents_[c].take(k);

@@ -102,6 +102,12 @@ class JitNeuron : public Node, public CodeHost {
   // Set by a failed integration: the instance stops at the end of that step (the rest of
   // the slice is not computed for it; simulate() then reports the failure).
   bool failed_ = false;
+  // State and convolution slots, checked after every step: a value that became NaN or inf
+  // anywhere (an exact propagator, an update block, an onReceive) stops the instance, which
+  // then keeps the values of `snapshot_`, taken before the step.
+  std::vector<int> watched_;
+  std::vector<double> snapshot_;
+  bool check_finite_state();
 };
 
 class SpikeGenerator : public Node {

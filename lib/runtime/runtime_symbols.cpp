@@ -2,6 +2,7 @@
 #include <cmath>
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <fmt/format.h>
 #include <random>
@@ -160,6 +161,17 @@ double nestjit_rt_steps(NjContext* ctx, double ms) {
   return std::ceil(tics / tics_per_step);
 }
 
+int64_t nestjit_rt_checked_divisor(NjContext* ctx, int64_t a, int64_t b) {
+  if (b == 0) {
+    host_of(ctx)->on_failure(fmt::format(
+        "{}: integer division by zero in the model's code (a parameter value makes an "
+        "integer divisor 0, e.g. a period of 0 steps)", host_of(ctx)->describe()));
+    return 1;
+  }
+  if (b == -1 && a == std::numeric_limits<int64_t>::min()) return 1;  // a / -1 overflows
+  return b;
+}
+
 // Output of print statements: stdout for print/println; info and warning go to stderr as
 // one line each, prefixed with the instance that printed.
 static thread_local std::string print_line;
@@ -197,6 +209,7 @@ const jit::SymbolList& runtime_symbols() {
       {"nestjit_rt_random_uniform", reinterpret_cast<void*>(&nestjit_rt_random_uniform)},
       {"nestjit_rt_random_poisson", reinterpret_cast<void*>(&nestjit_rt_random_poisson)},
       {"nestjit_rt_steps", reinterpret_cast<void*>(&nestjit_rt_steps)},
+      {"nestjit_rt_checked_divisor", reinterpret_cast<void*>(&nestjit_rt_checked_divisor)},
       {"nestjit_rt_print_text", reinterpret_cast<void*>(&nestjit_rt_print_text)},
       {"nestjit_rt_print_value", reinterpret_cast<void*>(&nestjit_rt_print_value)},
       {"nestjit_rt_print_end", reinterpret_cast<void*>(&nestjit_rt_print_end)},
