@@ -145,6 +145,15 @@ struct MultimeterEvents {
   std::map<std::string, std::vector<double>> values;
 };
 
+// A diagnostic raised while building or running a network rather than while loading a
+// model: a solver warning (SUNDIALS' own messages never reach stderr), a failed or stalled
+// integration (simulate() also throws it as Error), a suspicious parameter value. One entry
+// per distinct condition and instance; `count` says how often it came up.
+struct RuntimeDiagnostic {
+  DiagnosticInfo info;  // severity, code ("W-SOLVER", "E-SIMULATION", "W-PARAMETER"), message
+  long count = 1;
+};
+
 struct KernelOptions {
   double resolution_ms = 0.1;
 };
@@ -185,6 +194,10 @@ class Kernel {
   // A model's default value of a parameter or state variable (GetDefaults).
   double get_default(const std::string& model, const std::string& name) const;
   std::vector<std::string> models() const;  // built-in and installed
+
+  // Runtime diagnostics since the kernel was made or last cleared (see RuntimeDiagnostic).
+  std::vector<RuntimeDiagnostic> runtime_diagnostics() const;
+  void clear_runtime_diagnostics();
 
  private:
   friend class Connections;

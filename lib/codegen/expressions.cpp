@@ -49,6 +49,11 @@ llvm::Value* Generator::call_math(const std::string& n, std::vector<llvm::Value*
   return b_.CreateCall(extern_fn(n, f64_, types), args);
 }
 
+llvm::Value* Generator::checked_divisor(llvm::Value* a, llvm::Value* b) {
+  return b_.CreateCall(extern_fn("nestjit_rt_checked_divisor", i64_, {ptr_, i64_, i64_}),
+                       {ctxv_, a, b});
+}
+
 llvm::Value* Generator::expr(const Expr& e) {
   switch (e.kind) {
     case Expr::Kind::Const:
@@ -105,8 +110,8 @@ llvm::Value* Generator::binary(const Expr& e) {
     case Op::Add: return fp ? b_.CreateFAdd(a, b) : b_.CreateAdd(a, b);
     case Op::Sub: return fp ? b_.CreateFSub(a, b) : b_.CreateSub(a, b);
     case Op::Mul: return fp ? b_.CreateFMul(a, b) : b_.CreateMul(a, b);
-    case Op::Div: return fp ? b_.CreateFDiv(a, b) : b_.CreateSDiv(a, b);
-    case Op::Mod: return fp ? b_.CreateFRem(a, b) : b_.CreateSRem(a, b);
+    case Op::Div: return fp ? b_.CreateFDiv(a, b) : b_.CreateSDiv(a, checked_divisor(a, b));
+    case Op::Mod: return fp ? b_.CreateFRem(a, b) : b_.CreateSRem(a, checked_divisor(a, b));
     case Op::Pow:
       if (fp) return call_math("pow", {a, b});
       return b_.CreateFPToSI(call_math("pow", {b_.CreateSIToFP(a, f64_), b_.CreateSIToFP(b, f64_)}), i64_);

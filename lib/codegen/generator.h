@@ -84,6 +84,9 @@ class Generator {
 
   llvm::FunctionCallee extern_fn(const std::string& n, llvm::Type* ret, std::vector<llvm::Type*> args);
   llvm::Value* call_math(const std::string& n, std::vector<llvm::Value*> args);
+  // An integer divisor of 0 (or INT64_MIN / -1) would trap the whole process (SIGFPE):
+  // the runtime reports it as a failure of the instance and hands back a harmless divisor.
+  llvm::Value* checked_divisor(llvm::Value* a, llvm::Value* b);
   llvm::Value* expr(const Expr& e);
   llvm::Value* unary(const Expr& e);
   llvm::Value* binary(const Expr& e);

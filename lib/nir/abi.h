@@ -24,6 +24,8 @@ double nestjit_rt_random_normal(NjContext* ctx, double mean, double sd);
 double nestjit_rt_random_uniform(NjContext* ctx, double offset, double scale);
 double nestjit_rt_random_poisson(NjContext* ctx, double rate);
 double nestjit_rt_steps(NjContext* ctx, double ms);
+// Integer division: b, or 1 after reporting a failure when b == 0 (or a / b overflows).
+int64_t nestjit_rt_checked_divisor(NjContext* ctx, int64_t a, int64_t b);
 // print/println/info/warning: text pieces and values (value printed, then " unit").
 // channel: 0 stdout, 1 info, 2 warning (stderr, prefixed with the instance).
 void nestjit_rt_print_text(NjContext* ctx, const char* text, int32_t channel);

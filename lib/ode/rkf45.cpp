@@ -51,19 +51,34 @@ int Rkf45::integrate(RhsFn f, void* ctx, double h, double* y, double& step, doub
     return kStatusBadArgument;
   abs_tol_ = abs_tol;
   rel_tol_ = rel_tol;
+  failure_.clear();
   // NEST's generated update(): `double t = 0; while (t < h) evolve_apply(...)`.
   double t = 0.0;
+  long sub_steps = 0;
   while (t < h) {
     const double t_before = t;
-    if (int status = evolve_apply(f, ctx, t, h, step, y)) return status;
+    if (int status = evolve_apply(f, ctx, t, h, step, y)) {
+      if (std::isnan(failure_.t)) failure_.t = t;
+      if (std::isnan(failure_.step)) failure_.step = step;
+      return status;
+    }
     // GSL accepts a step it cannot shrink further even if t + step == t; NEST would then
-    // spin forever. Report it instead.
-    if (!(t > t_before)) return kStatusStepUnderflow;
+    // spin forever. Report it instead. Steps that do advance but so little that the
+    // interval takes hundreds of thousands of them are a stall too (NEST: hours per step).
+    if (!(t > t_before) || ++sub_steps > kMaxRkf45StepsPerInterval) {
+      failure_.t = t;
+      failure_.step = step;
+      return t > t_before ? kStatusTooManySteps : kStatusStepUnderflow;
+    }
+    // GSL does not look at the values: NaN errors compare false in its max() and it
+    // happily grows the step, so a NaN state would be carried on. Stop at the first
+    // accepted sub-step that is not finite (y holds exactly what GSL produced).
+    for (size_t i = 0; i < dim_; ++i)
+      if (!std::isfinite(y[i])) {
+        failure_ = {int(i), y[i], t, step};
+        return kStatusNonFinite;
+      }
   }
-  // GSL does not look at the values: NaN errors compare false in its max() and it happily
-  // grows the step. We reproduce the same final state, then tell the caller.
-  for (size_t i = 0; i < dim_; ++i)
-    if (!std::isfinite(y[i])) return kStatusNonFinite;
   return 0;
 }
 
@@ -77,7 +92,7 @@ int Rkf45::evolve_apply(RhsFn f, void* ctx, double& t, double t1, double& step, 
   // The derivative at the start is computed once per call and reused by every retry below
   // (rkf45 can take dydt_in, so evolve passes it instead of letting the stepper evaluate).
   ++stats_.rhs_evals;
-  if (int status = f(t0, y, k1_, ctx)) return status;
+  if (int status = eval(f, ctx, t0, y, k1_)) return status;
 
   for (;;) {
     // Clip the step so the sub-step ends exactly at t1; remember that it was clipped so the
@@ -98,6 +113,14 @@ int Rkf45::evolve_apply(RhsFn f, void* ctx, double& t, double t1, double& step, 
     if (adjust_step(y, h0) == Adjust::Decrease) {
       // Retry only if the step really shrank and still moves time by at least one ulp;
       // otherwise GSL keeps the step it has (and the result).
+      // The error control asking for a step below the floor is a stall, not accuracy
+      // (a clipped final sub-step may be tiny legitimately, but is never shrunk here).
+      if (std::fabs(h0) < kMinStepFraction * t1) {
+        std::memcpy(y, y0_, dim_ * sizeof(double));
+        t = t0;
+        failure_.step = h0;
+        return kStatusStepTooSmall;
+      }
       if (std::fabs(h0) < std::fabs(h_old) && t + h0 != t) {
         std::memcpy(y, y0_, dim_ * sizeof(double));
         ++stats_.failed_steps;
@@ -109,6 +132,21 @@ int Rkf45::evolve_apply(RhsFn f, void* ctx, double& t, double t1, double& step, 
     step = h0;  // suggested step for the next call (and the next simulation step)
     return 0;
   }
+}
+
+// Only the derivative at an accepted state (the start of a sub-step) is checked: a stage
+// evaluated at a trial point of a too-long step may overflow, and GSL's error control then
+// shrinks the step (bounded by kMinStepFraction), which NEST's results depend on.
+int Rkf45::eval(RhsFn f, void* ctx, double t, const double* y, double* dydt) {
+  if (int status = f(t, y, dydt, ctx)) return status;
+  for (size_t i = 0; i < dim_; ++i)
+    if (!std::isfinite(dydt[i])) {
+      failure_.variable = int(i);
+      failure_.value = dydt[i];
+      failure_.t = t;
+      return kStatusRhsNonFinite;
+    }
+  return 0;
 }
 
 // One rkf45 step of length h from (t, y); writes the fifth-order result into y and the
@@ -188,7 +226,8 @@ Rkf45::Adjust Rkf45::adjust_step(const double* y, double& h) const {
   return Adjust::Nil;
 }
 
-int euler_step(RhsFn f, void* ctx, double h, double* y, size_t dim, double t) {
+int euler_step(RhsFn f, void* ctx, double h, double* y, size_t dim, double t,
+               FailureInfo* failure) {
   // Small systems (all NESTML neurons) avoid a heap allocation.
   double small[64];
   std::vector<double> big;
@@ -198,7 +237,17 @@ int euler_step(RhsFn f, void* ctx, double h, double* y, size_t dim, double t) {
     dydt = big.data();
   }
   if (int status = f(t, y, dydt, ctx)) return status;
+  for (size_t i = 0; i < dim; ++i)
+    if (!std::isfinite(dydt[i])) {
+      if (failure) *failure = {int(i), dydt[i], t, h};
+      return kStatusRhsNonFinite;  // y is left as it was
+    }
   for (size_t i = 0; i < dim; ++i) y[i] += h * dydt[i];
+  for (size_t i = 0; i < dim; ++i)
+    if (!std::isfinite(y[i])) {
+      if (failure) *failure = {int(i), y[i], t + h, h};
+      return kStatusNonFinite;
+    }
   return 0;
 }
 

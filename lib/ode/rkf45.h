@@ -10,16 +10,14 @@
 #include <cstddef>
 #include <vector>
 
+#include "ode/solver_status.h"
+
 namespace nestjit::ode {
 
 // dy/dt = f(t, y); `ctx` is opaque model-instance data. Returns 0 on success, nonzero =
 // failure (the code is handed back to the caller of integrate unchanged).
 using RhsFn = int (*)(double t, const double* y, double* dydt, void* ctx);
 
-// Status codes of the integrator itself (an RHS failure returns the RHS's own code).
-inline constexpr int kStatusNonFinite = -1001;     // state is NaN/inf after the step
-inline constexpr int kStatusStepUnderflow = -1002;  // an accepted sub-step did not advance t
-inline constexpr int kStatusBadArgument = -1003;    // h <= 0, step <= 0, bad tolerances
 
 struct Rkf45Stats {
   long steps = 0;         // accepted sub-steps
@@ -33,9 +31,13 @@ class Rkf45 {
 
   // Advances y over [0, h]; `step` is the adaptive sub-step, in/out, carried across calls
   // (NEST starts it at h). Returns 0 on success or a nonzero status: the RHS's own failure
-  // code (y then holds the state at the start of the failing sub-step), kStatusNonFinite
-  // (y holds exactly what GSL would have produced; NEST would carry on with it silently),
-  // kStatusStepUnderflow (where NEST would loop forever), kStatusBadArgument.
+  // code (y then holds the state at the start of the failing sub-step), kStatusRhsNonFinite
+  // (f at an accepted state gave NaN or inf; failure() names the component; non-finite
+  // stages at trial points only shrink the step, as in GSL), kStatusNonFinite (an accepted
+  // sub-step is not finite: y holds exactly what GSL produced; NEST would carry on with it),
+  // kStatusStepUnderflow / kStatusStepTooSmall / kStatusTooManySteps (where NEST would
+  // spin for ever or for hours), kStatusBadArgument. None of these checks changes a
+  // successful integration: results stay identical to GSL's.
   int integrate(RhsFn f, void* ctx, double h, double* y, double& step, double abs_tol = 1e-6,
                 double rel_tol = 1e-6);
 
@@ -44,11 +46,15 @@ class Rkf45 {
   void set_error_scaling(double a_y, double a_dydt);
 
   const Rkf45Stats& stats() const { return stats_; }
+  // Where the last failing integrate() stopped (variable, local time, step size).
+  const FailureInfo& failure() const { return failure_; }
   void reset_stats() { stats_ = {}; }
   size_t dim() const { return dim_; }
 
  private:
   int evolve_apply(RhsFn f, void* ctx, double& t, double t1, double& step, double* y);
+  // f(t, y) with the finiteness check: kStatusRhsNonFinite when a derivative is NaN or inf.
+  int eval(RhsFn f, void* ctx, double t, const double* y, double* dydt);
   int step_apply(RhsFn f, void* ctx, double t, double h, double* y);
   enum class Adjust { Decrease, Nil, Increase };
   Adjust adjust_step(const double* y, double& h) const;
@@ -57,13 +63,16 @@ class Rkf45 {
   double abs_tol_ = 1e-6, rel_tol_ = 1e-6;
   double a_y_ = 1.0, a_dydt_ = 0.0;
   Rkf45Stats stats_;
+  FailureInfo failure_;
   // Scratch, one block: k1..k6, ytmp, y0 (restore point), yerr, dydt_out, ynew.
   std::vector<double> buf_;
   double *k1_, *k2_, *k3_, *k4_, *k5_, *k6_, *ytmp_, *y0_, *yerr_, *dydt_out_, *ynew_;
 };
 
 // One forward-Euler step as NESTML's "forward_Euler" option generates it: y += h * f(t, y),
-// every component from the same start-of-step derivative. Returns the RHS status.
-int euler_step(RhsFn f, void* ctx, double h, double* y, size_t dim, double t = 0.0);
+// every component from the same start-of-step derivative. Returns the RHS status,
+// kStatusRhsNonFinite (y untouched) or kStatusNonFinite; `failure` then says where.
+int euler_step(RhsFn f, void* ctx, double h, double* y, size_t dim, double t = 0.0,
+               FailureInfo* failure = nullptr);
 
 }  // namespace nestjit::ode

@@ -60,6 +60,44 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
   spike_sums_.resize(ir.spike_ports.size());
   spike_flags_.resize(ir.spike_ports.size());
   currents_.resize(ir.continuous_ports.size());
+  std::vector<bool> is_ode(ir.slots.size(), false);
+  for (const auto& v : ir.ode_vars)
+    if (v.slot >= 0) is_ode[size_t(v.slot)] = true;
+  for (size_t i = 0; i < ir.slots.size(); ++i) {
+    const bool convolution = ir.slots[i].role == nir::SlotRole::Convolution;
+    if (ir.slots[i].type != nir::ValueType::F64 ||
+        !(convolution || ir.slots[i].role == nir::SlotRole::State))
+      continue;
+    watched_.push_back(int(i));
+    warn_only_.push_back(!convolution && !is_ode[i]);
+  }
+  snapshot_.resize(watched_.size());
+  warned_.assign(watched_.size(), false);
+}
+
+bool JitNeuron::check_finite_state() {
+  for (size_t i = 0; i < watched_.size() && !failed_; ++i) {
+    const double v = slots_[watched_[i]];
+    if (std::isfinite(v)) continue;
+    const std::string& name = model_->ir->slots[watched_[i]].name;
+    if (warn_only_[i]) {
+      if (!warned_[i])
+        net_->diagnostics().add(fmt::format("nonfinite/{}/{}", id, name), false, "W-NONFINITE",
+                                fmt::format("{}: variable '{}' became {} (kept, as upstream "
+                                            "keeps what the model's statements compute)",
+                                            describe(), name, v));
+      warned_[i] = true;
+      continue;
+    }
+    on_failure(fmt::format("{}: variable '{}' became {} (the step's update, spike input or "
+                           "exact solution produced it; a parameter such as a time constant "
+                           "of 0 is the usual cause)",
+                           describe(), name, v));
+    failed_ = true;
+  }
+  if (failed_)
+    for (size_t i = 0; i < watched_.size(); ++i) slots_[watched_[i]] = snapshot_[i];
+  return !failed_;
 }
 
 void JitNeuron::recompute_internals() {
@@ -118,7 +156,8 @@ void JitNeuron::update(Network& net, int64_t from, int64_t to) {
   const nir::Model& ir = *model_->ir;
   const double h = net.resolution();
   set_current_rng(&net.rng());
-  for (int64_t k = from + 1; k <= to; ++k) {
+  failed_ = false;
+  for (int64_t k = from + 1; k <= to && !failed_; ++k) {
     current_step_ = k;
     // Phase 1: this step's spike input, read and cleared.
     for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
@@ -135,8 +174,10 @@ void JitNeuron::update(Network& net, int64_t from, int64_t to) {
     }
     ctx_.t = double(k) * h;
     ctx_.timestep = h;
+    for (size_t i = 0; i < watched_.size(); ++i) snapshot_[i] = slots_[watched_[i]];
     // Phases 3-9 are compiled into one function.
     model_->code->step(&ctx_);
+    if (!check_finite_state()) break;
     // Phase 10: continuous input delivered for this step is used from the next step on.
     for (size_t c = 0; c < ir.continuous_ports.size(); ++c)
       slots_[ir.continuous_ports[c].slot] = currents_[c].take(k);
@@ -195,10 +236,18 @@ void JitNeuron::on_emit(double, double, int) {
                   double(net_->min_delay()) * net_->resolution());
 }
 
-void JitNeuron::on_failure(const std::string& message) { net_->fail(message); }
+void JitNeuron::on_failure(const std::string& message) {
+  failed_ = true;
+  if (net_) net_->fail(message);
+}
+
+void JitNeuron::on_warning(const std::string& key, const std::string& message, long count) {
+  net_->diagnostics().add(key, false, "W-SOLVER", message, count);
+}
 
 std::string JitNeuron::describe() const {
-  return fmt::format("{} #{} at t = {} ms", model_->name(), id,
+  // 12 significant digits: step * h is not exact in binary (2.9000000000000004).
+  return fmt::format("{} #{} at t = {:.12g} ms", model_->name(), id,
                      net_ ? double(current_step_) * net_->resolution() : 0.0);
 }
 

@@ -57,6 +57,11 @@ class CodeHost {
   virtual void on_emit(double weight, double delay_ms, int nargs) = 0;
   // A numeric failure inside compiled code (integration error, non-finite state).
   virtual void on_failure(const std::string& message) = 0;
+  // A solver warning that did not stop the integration (SUNDIALS' messages, never printed):
+  // `key` identifies the condition so that repeats (`count` of them now) are counted, not
+  // repeated. Only hosts
+  // with a NumericState (CVODE) produce them; the default drops them.
+  virtual void on_warning(const std::string& key, const std::string& message, long count) {}
   // Describes the instance for messages: "izhikevich_neuron #3 at t = 12.3 ms".
   virtual std::string describe() const = 0;
   // Per-instance solver state of a numeric system (null: plain RKF45, no switching).

@@ -100,6 +100,7 @@ void Network::deliver(NodeId target, int64_t stamp, int64_t delay, double weight
 }
 
 void Network::fail(std::string message) {
+  log_.add(message, true, "E-SIMULATION", message);
   if (failure_.empty()) failure_ = std::move(message);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/diagnostic_log.h"
 #include "runtime/node.h"
 #include "runtime/plastic_synapse.h"
 
@@ -59,6 +60,9 @@ class Network {
 
   // Errors raised inside compiled code (failed integration); simulate() throws them.
   void fail(std::string message);
+  // Warnings and failures of this run, one per condition with a count (issue 13); fail()
+  // records its message here too.
+  DiagnosticLog& diagnostics() { return log_; }
 
  private:
   struct Event {
@@ -81,6 +85,7 @@ class Network {
   std::vector<Event> events_;
   std::mt19937_64 rng_{12345};
   std::string failure_;
+  DiagnosticLog log_;
 };
 
 }  // namespace nestjit::runtime

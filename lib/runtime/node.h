@@ -70,6 +70,7 @@ class JitNeuron : public Node, public CodeHost {
   void recompute_internals();
   void on_emit(double weight, double delay_ms, int nargs) override;
   void on_failure(const std::string& message) override;
+  void on_warning(const std::string& key, const std::string& message, long count) override;
   std::string describe() const override;
   NumericState* numeric_state(int system) override { return &numeric_[size_t(system)]; }
   double abs_tolerance() const override { return abs_tol_; }
@@ -100,6 +101,20 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> inline_values_;
   void sample(int64_t step, double h);
   int64_t current_step_ = 0;
+  // Set by a failed integration: the instance stops at the end of that step (the rest of
+  // the slice is not computed for it; simulate() then reports the failure).
+  bool failed_ = false;
+  // Real state and convolution slots, checked after every step. A value of an ODE or
+  // convolution state that became NaN or inf anywhere (an exact propagator, an update block,
+  // an onReceive) stops the instance, which then keeps the values of `snapshot_`, taken
+  // before the step: no solver can go on from there. Other real state is assigned by the
+  // model's own statements (`y = ln(x)`); upstream keeps whatever the model computed, -inf
+  // included, so there (`warn_only_`) a non-finite value is one W-NONFINITE warning per
+  // instance and variable, not a stop.
+  std::vector<int> watched_;
+  std::vector<double> snapshot_;
+  std::vector<bool> warn_only_, warned_;
+  bool check_finite_state();
 };
 
 class SpikeGenerator : public Node {

@@ -1,6 +1,8 @@
 // The functions compiled model code calls (declared in nir/abi.h).
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <fmt/format.h>
 #include <random>
@@ -8,6 +10,7 @@
 #include "nir/abi.h"
 #include "runtime/loaded_model.h"
 #include "runtime/network.h"
+#include "runtime/solver_failure.h"
 
 namespace nestjit {
 
@@ -60,35 +63,55 @@ int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
   const nir::NumericSystem& sys = ir.numeric_systems[system];
   ode::Rkf45& rk = m->integrators[system];
   const size_t n = sys.vars.size();
-  double y[64];
+  // y (integrated) and y0 (the start of the step, for a retry and for the failure message).
+  double small[128];
   std::vector<double> big;
-  double* yp = y;
-  if (n > 64) {
-    big.resize(n);
+  double* yp = small;
+  if (2 * n > 128) {
+    big.resize(2 * n);
     yp = big.data();
   }
-  for (size_t i = 0; i < n; ++i) yp[i] = ctx->slots[ir.ode_vars[sys.vars[i]].slot];
+  double* y0 = yp + n;
+  for (size_t i = 0; i < n; ++i) y0[i] = yp[i] = ctx->slots[ir.ode_vars[sys.vars[i]].slot];
   auto rhs = reinterpret_cast<ode::RhsFn>(m->code->rhs[system]);
   auto jac = reinterpret_cast<ode::JacFn>(m->code->jacobians[system]);
   runtime::CodeHost* host = host_of(ctx);
   runtime::NumericState* ns = host->numeric_state(system);
   const double atol = host->abs_tolerance(), rtol = host->rel_tolerance();
+  runtime::FailedIntegration failed;
+  failed.system = system;
+  auto run_cvode = [&] {
+    if (!ns->cvode) ns->cvode = std::make_unique<ode::Cvode>(n, rhs, jac, atol, rtol);
+    failed.solver = ode::Solver::Cvode;
+    int st = ns->cvode->integrate(ctx, ctx->timestep, yp, size_t(sys.writeback));
+    failed.where = ns->cvode->failure();
+    // SUNDIALS' warnings: one counted diagnostic per condition and instance, not stderr.
+    for (const auto& r : ns->cvode->take_reports()) {
+      if (!r.warning()) continue;
+      const std::string key = fmt::format("{}:{}:{}", static_cast<void*>(host), r.flag, r.function);
+      host->on_warning(key, fmt::format("{}: CVODE warning in {}: {}", host->describe(),
+                                        r.function, r.message), r.count);
+    }
+    if (st != 0) failed.solver_message = ns->cvode->message();
+    return st;
+  };
   int status;
   const bool cvode = ir.numeric_solver == nir::NumericSolver::Cvode || (ns && ns->use_cvode);
   if (ir.numeric_solver == nir::NumericSolver::ForwardEuler) {
-    status = ode::euler_step(rhs, ctx, ctx->timestep, yp, n);
+    failed.solver = ode::Solver::ForwardEuler;
+    status = ode::euler_step(rhs, ctx, ctx->timestep, yp, n, 0.0, &failed.where);
   } else if (cvode && ns) {
-    if (!ns->cvode) ns->cvode = std::make_unique<ode::Cvode>(n, rhs, jac, atol, rtol);
-    status = ns->cvode->integrate(ctx, ctx->timestep, yp, size_t(sys.writeback));
+    status = run_cvode();
   } else {
     double& step = ctx->slots[ir.step_slot];
     const long before = rk.stats().steps;
     status = rk.integrate(rhs, ctx, ctx->timestep, yp, step, atol, rtol);
+    failed.where = rk.failure();
+    const bool automatic = ns && ir.numeric_solver == nir::NumericSolver::Auto;
     // Stiffness estimate (solver "auto"): when RKF45 needed many sub-steps, look at the
     // Jacobian; if its spectral radius times h is far outside RKF45's stability region
     // (about 3), the sub-steps are forced by stability, not accuracy: switch to CVODE.
-    if (status == 0 && ns && ir.numeric_solver == nir::NumericSolver::Auto &&
-        rk.stats().steps - before > 10) {
+    if (status == 0 && automatic && rk.stats().steps - before > 10) {
       if (ns->skip_stiffness_checks > 0) {
         --ns->skip_stiffness_checks;
       } else if (runtime::stiffness(rhs, jac, ctx, yp, n) * ctx->timestep > 30.0) {
@@ -96,21 +119,25 @@ int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
       } else {
         ns->skip_stiffness_checks = 1000;
       }
+    } else if (automatic && runtime::is_stall(ode::Solver::Rkf45, status) &&
+               runtime::stiffness(rhs, jac, ctx, y0, n) * ctx->timestep > 30.0) {
+      // RKF45 stalled on a stiff system before the estimate could switch: redo the step
+      // with CVODE from its start (only on this failure path; healthy runs are unchanged).
+      ns->use_cvode = true;
+      std::copy(y0, y0 + n, yp);
+      status = run_cvode();
     }
   }
-  // Convolution states ride along in the system but advance in their own phases.
-  for (int i = 0; i < sys.writeback; ++i) ctx->slots[ir.ode_vars[sys.vars[i]].slot] = yp[i];
-  if (status != 0) {
-    // Name the first variable that is no longer a number, and the solver's own message.
-    std::string detail;
-    for (size_t i = 0; i < n; ++i)
-      if (!std::isfinite(yp[i])) {
-        detail = fmt::format(": variable '{}' is {}", ir.ode_vars[sys.vars[i]].name, yp[i]);
-        break;
-      }
-    if (ns && ns->cvode && !ns->cvode->message().empty()) detail += " (" + ns->cvode->message() + ")";
-    host->on_failure(fmt::format("numeric integration failed in {} (status {}){}",
-                                 host->describe(), status, detail));
+  if (status == 0) {
+    // Convolution states ride along in the system but advance in their own phases.
+    for (int i = 0; i < sys.writeback; ++i) ctx->slots[ir.ode_vars[sys.vars[i]].slot] = yp[i];
+  } else {
+    // The instance keeps its state from the start of the step (no NaN is written back).
+    failed.status = status;
+    failed.y_start = y0;
+    failed.rhs = rhs;
+    failed.jac = jac;
+    host->on_failure(runtime::explain_failure(*m, ctx, failed));
   }
   return status;
 }
@@ -132,6 +159,17 @@ double nestjit_rt_steps(NjContext* ctx, double ms) {
   double tics = std::floor(ms * 1000.0 + 0.5);
   double tics_per_step = std::floor(ctx->resolution * 1000.0 + 0.5);
   return std::ceil(tics / tics_per_step);
+}
+
+int64_t nestjit_rt_checked_divisor(NjContext* ctx, int64_t a, int64_t b) {
+  if (b == 0) {
+    host_of(ctx)->on_failure(fmt::format(
+        "{}: integer division by zero in the model's code (a parameter value makes an "
+        "integer divisor 0, e.g. a period of 0 steps)", host_of(ctx)->describe()));
+    return 1;
+  }
+  if (b == -1 && a == std::numeric_limits<int64_t>::min()) return 1;  // a / -1 overflows
+  return b;
 }
 
 // Output of print statements: stdout for print/println; info and warning go to stderr as
@@ -171,6 +209,7 @@ const jit::SymbolList& runtime_symbols() {
       {"nestjit_rt_random_uniform", reinterpret_cast<void*>(&nestjit_rt_random_uniform)},
       {"nestjit_rt_random_poisson", reinterpret_cast<void*>(&nestjit_rt_random_poisson)},
       {"nestjit_rt_steps", reinterpret_cast<void*>(&nestjit_rt_steps)},
+      {"nestjit_rt_checked_divisor", reinterpret_cast<void*>(&nestjit_rt_checked_divisor)},
       {"nestjit_rt_print_text", reinterpret_cast<void*>(&nestjit_rt_print_text)},
       {"nestjit_rt_print_value", reinterpret_cast<void*>(&nestjit_rt_print_value)},
       {"nestjit_rt_print_end", reinterpret_cast<void*>(&nestjit_rt_print_end)},

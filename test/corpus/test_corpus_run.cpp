@@ -14,6 +14,14 @@
 
 namespace {
 
+// Files whose simulation must stop with a numeric failure, with the text it must name.
+// ode_toolbox_printer_test: `I_syn pA**-1 = 0 pA**-1` is (0 pA)**-1 = inf by NESTML's rule
+// that a literal with its unit is one operand of `**` (SEMANTICS.md 8.16), so the exact
+// solution of I_syn' has nothing finite to start from; upstream only generates code from it.
+const std::map<std::string, const char*> kStopsByDesign = {
+    {"tests/nest_tests/resources/ode_toolbox_printer_test.nestml", "variable 'I_syn' became inf"},
+};
+
 // Files that do not run, with the reason. The first group are the files
 // test_corpus_check.cpp records as intentionally broken (upstream rejects them too).
 const std::map<std::string, const char*> kNotRun = {
@@ -109,6 +117,11 @@ TEST_CASE("corpus: every valid corpus model installs and simulates 20 ms") {
         ++not_yet;
         CHECK_MESSAGE(err.find("E-UNSUPPORTED") != std::string::npos,
                       "runs now or fails otherwise; update kVectorsNotYet: " << err);
+        continue;
+      }
+      if (auto stop = kStopsByDesign.find(name); stop != kStopsByDesign.end()) {
+        CHECK_MESSAGE(err.find(stop->second) != std::string::npos, err);
+        ++ran;
         continue;
       }
       CHECK_MESSAGE(err.empty(), err);

@@ -167,8 +167,39 @@ TEST_CASE("rkf45: failures are reported") {
       return 0;
     };
     double y[2] = {1.0, 2.0};
-    CHECK(solver.integrate(nan_rhs, nullptr, 0.1, y, step) == kStatusNonFinite);
-    CHECK(std::isnan(y[0]));
+    // The derivative at the (finite) start state is NaN: a failure at once, naming y[0],
+    // with the state left as it was.
+    CHECK(solver.integrate(nan_rhs, nullptr, 0.1, y, step) == kStatusRhsNonFinite);
+    CHECK(solver.failure().variable == 0);
+    CHECK(std::isnan(solver.failure().value));
+    CHECK(solver.failure().t == 0.0);
+    CHECK(y[0] == 1.0);
+    CHECK(status_name(Solver::Rkf45, kStatusRhsNonFinite) == "NON_FINITE_DERIVATIVE");
+  }
+  SUBCASE("an accepted non-finite state stops at that sub-step") {
+    auto grow = [](double, const double* y, double* f, void*) {
+      f[0] = y[0] * 1e300;
+      f[1] = 0.0;
+      return 0;
+    };
+    double y[2] = {1e10, 0.0};
+    const int status = solver.integrate(grow, nullptr, 0.1, y, step);
+    CHECK((status == kStatusNonFinite || status == kStatusRhsNonFinite));
+    CHECK(solver.failure().variable == 0);
+  }
+  SUBCASE("an error control asking for a step below the floor is a stall") {
+    // A derivative that jumps from 0 to 1e30 at t = 0.05: a step across the jump is
+    // accurate only if it is shorter than about 1e-36, far below the floor.
+    auto cliff = [](double t, const double*, double* f, void*) {
+      f[0] = t < 0.05 ? 0.0 : 1e30;
+      f[1] = 0.0;
+      return 0;
+    };
+    double y[2] = {0.0, 0.0};
+    const int status = solver.integrate(cliff, nullptr, 0.1, y, step);
+    CHECK(status == kStatusStepTooSmall);
+    CHECK(solver.failure().step < kMinStepFraction * 0.1);
+    CHECK(status_words(Solver::Rkf45, status) == "the step size collapsed");
   }
   SUBCASE("RHS returning an error code: passed through, state at the sub-step start") {
     auto failing_rhs = [](double, const double*, double*, void*) { return 7; };
