@@ -141,7 +141,7 @@ const std::vector<std::pair<const char*, double>>& prefixes() {
 }
 
 std::string format_exp(double e) {
-  if (e == std::floor(e)) return fmt::format("{}", static_cast<long>(e));
+  if (e == std::floor(e) && std::fabs(e) < 1e15) return fmt::format("{}", static_cast<long>(e));
   return fmt::format("{}", e);
 }
 

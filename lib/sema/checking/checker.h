@@ -79,6 +79,9 @@ class Checker {
   Type declared_type(const ast::TypeExpr& t);
   std::optional<units::Unit> unit_type(const Expr& e);
   std::optional<double> constant_value(const Expr& e);
+  // False (after an E-UNIT-EXPONENT error at `where`) for a non-finite or huge exponent.
+  static constexpr double kMaxUnitExponent = 1000;
+  bool exponent_in_range(double p, const Expr& where);
 
   // Model-level variables (parameters, state, internals) are all declared first, in source
   // order, so that an initializer may use a variable of another block whatever the block

@@ -37,6 +37,7 @@ std::optional<units::Unit> Checker::unit_type(const Expr& e) {
           error("E-UNIT-EXPONENT", e.args[1]->span, "a unit exponent must be a constant number");
           return std::nullopt;
         }
+        if (!exponent_in_range(*p, *e.args[1])) return std::nullopt;
         return base->pow(*p);
       }
       auto l = unit_type(*e.args[0]);
@@ -51,6 +52,16 @@ std::optional<units::Unit> Checker::unit_type(const Expr& e) {
   error("E-BAD-UNIT-TYPE", e.span, "this is not a valid unit type",
         "unit types are unit names combined with *, / and ** (e.g. mV/ms, 1/s, ms**-1)");
   return std::nullopt;
+}
+
+// Unit exponents end up in dimension vectors and unit names: 1/0 or 1e308 must not.
+bool Checker::exponent_in_range(double p, const Expr& where) {
+  if (std::isfinite(p) && std::fabs(p) <= kMaxUnitExponent) return true;
+  error("E-UNIT-EXPONENT", where.span,
+        fmt::format("a unit exponent must be a finite number of at most {} in magnitude, not {}",
+                    kMaxUnitExponent, p),
+        "physical units have small exponents such as 2, -1 or 1/2");
+  return false;
 }
 
 // Value of a constant numeric expression made of literals (exponents of units).

@@ -165,6 +165,7 @@ Type Checker::binary(const Expr& e, Context ctx) {
                 "use a literal exponent, or make the base dimensionless");
           return record(e, Type::error());
         }
+        if (!exponent_in_range(*p, *e.args[1])) return record(e, Type::error());
         return record(e, Type::quantity(a.dim.pow(*p)));
       }
       return record(e, Type::real());

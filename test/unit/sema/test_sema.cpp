@@ -580,3 +580,22 @@ TEST_CASE("sema: E-PRIORITY for a priority that is not a small integer literal")
   CHECK(c->first("E-PRIORITY")->message == "priority 1e+20 is out of range (at most 1e+09 in magnitude)");
   CHECK(check_text(with("3"))->errors().empty());
 }
+
+// Found by fuzz_pipeline: `ns**-(1/0)` made an infinite exponent, which reached the unit's
+// name (UB converting inf to an integer).
+TEST_CASE("sema: E-UNIT-EXPONENT for an infinite or huge unit exponent") {
+  expect_single_error(
+      "model m:\n"
+      "    parameters:\n"
+      "        foo ns**-(1/0) = 1\n",
+      "E-UNIT-EXPONENT", 3, 17);
+  expect_single_error(
+      "model m:\n"
+      "    parameters:\n"
+      "        foo real = (2 ms)**1e308\n",
+      "E-UNIT-EXPONENT", 3, 28);
+  auto c = check_text("model m:\n    parameters:\n        foo ns**(1/0) = 1\n");
+  REQUIRE(c->first("E-UNIT-EXPONENT"));
+  CHECK(c->first("E-UNIT-EXPONENT")->message ==
+        "a unit exponent must be a finite number of at most 1000 in magnitude, not inf");
+}
