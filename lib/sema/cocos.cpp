@@ -219,6 +219,7 @@ void equations_unique(const Context& c) {
 
 void run_all(const Context& c) {
   function_unique(c);
+  functions_not_recursive(c);
   no_nest_name_space_collision(c);
   priorities_correctly_specified(c);
   vector_declaration_sizes(c);

@@ -32,6 +32,9 @@ void synapse_has_spike_input(const Context& c);
 // Every ODE-form kernel or ODE defines each variable once: E-ODE-DUPLICATE.
 void equations_unique(const Context& c);
 
+// Ours (recursion.cpp): no cycle among the user's functions: E-FUNCTION-RECURSIVE.
+void functions_not_recursive(const Context& c);
+
 // All of the above, in this order.
 void run_all(const Context& c);
 

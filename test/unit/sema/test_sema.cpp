@@ -599,3 +599,34 @@ TEST_CASE("sema: E-UNIT-EXPONENT for an infinite or huge unit exponent") {
   CHECK(c->first("E-UNIT-EXPONENT")->message ==
         "a unit exponent must be a finite number of at most 1000 in magnitude, not inf");
 }
+
+// A recursive function would overflow the host's stack in compiled code; cycles through
+// several functions are found too, and calling another function is fine.
+TEST_CASE("sema: E-FUNCTION-RECURSIVE names the cycle at the call that closes it") {
+  expect_single_error(
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    function f(n real) real:\n"
+      "        return f(n + 1)\n"
+      "    update:\n"
+      "        x = f(x)\n",
+      "E-FUNCTION-RECURSIVE", 5, 16);
+  auto c = check_text(
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    function f(n real) real:\n"
+      "        return g(n) + h(n)\n"
+      "    function g(n real) real:\n"
+      "        if n > 0:\n"
+      "            return f(n - 1)\n"
+      "        return 0\n"
+      "    function h(n real) real:\n"
+      "        return n\n"
+      "    update:\n"
+      "        x = f(x)\n");
+  REQUIRE(c->errors().size() == 1);
+  CHECK(c->errors()[0]->message == "function 'f' is recursive (f -> g -> f)");
+  CHECK(c->errors()[0]->span.line == 8);
+}
