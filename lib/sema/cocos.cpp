@@ -125,6 +125,11 @@ void priorities_correctly_specified(const Context& c) {
   }
 }
 
+// Sizes beyond these would not fit in memory once multiplied by the instances (and, for
+// ports, by the ring-buffer horizon); refused here rather than by a failing allocation.
+constexpr double kMaxVectorSize = double(1 << 24);
+constexpr double kMaxPortSize = 4096;
+
 void vector_declaration_sizes(const Context& c) {
   auto check = [&](const ast::Declaration& d) {
     if (!d.vector_size) return;
@@ -154,6 +159,11 @@ void vector_declaration_sizes(const Context& c) {
     if (auto v = fold(c, size); v && *v <= 0)
       error(c, "E-VECTOR-SIZE", size.span,
             fmt::format("vector '{}' has size {}, but a size must be greater than 0", name, *v));
+    else if (v && *v > kMaxVectorSize)
+      error(c, "E-VECTOR-SIZE", size.span,
+            fmt::format("vector '{}' has size {:g}; a vector may have at most {} elements", name,
+                        *v, kMaxVectorSize),
+            "every instance stores its own copy of the vector");
   };
   for (const auto* block : {&c.model.parameters, &c.model.state, &c.model.internals})
     for (const auto& d : *block) check(d);
@@ -167,7 +177,12 @@ void vector_input_port_sizes(const Context& c) {
       error(c, "E-PORT-SIZE", p.vector_size->span,
             fmt::format("the size of input port '{}' must be an integer constant", p.name),
             "use an integer literal or an integer parameter");
-    } else if (*v <= 0 || *v != static_cast<long>(*v)) {
+    } else if (*v > kMaxPortSize) {
+      error(c, "E-PORT-SIZE", p.vector_size->span,
+            fmt::format("input port '{}' has size {:g}; at most {} receptors are supported",
+                        p.name, *v, kMaxPortSize),
+            "every receptor has its own input buffers in every instance");
+    } else if (*v <= 0 || *v != std::floor(*v)) {
       error(c, "E-PORT-SIZE", p.vector_size->span,
             fmt::format("input port '{}' has size {}, but a size must be an integer greater "
                         "than 0",

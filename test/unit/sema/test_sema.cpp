@@ -630,3 +630,21 @@ TEST_CASE("sema: E-FUNCTION-RECURSIVE names the cycle at the call that closes it
   CHECK(c->errors()[0]->message == "function 'f' is recursive (f -> g -> f)");
   CHECK(c->errors()[0]->span.line == 8);
 }
+
+// Found by fuzz_pipeline: a port of size 1e308 was converted to long (UB); sizes that could
+// never be allocated are refused with their limit.
+TEST_CASE("sema: E-PORT-SIZE and E-VECTOR-SIZE for sizes too large to allocate") {
+  expect_single_error(
+      "model m:\n"
+      "    input:\n"
+      "        foo[1e308] <- spike\n",
+      "E-PORT-SIZE", 3, 13);
+  auto c = check_text("model m:\n    input:\n        foo[5000] <- spike\n");
+  REQUIRE(c->first("E-PORT-SIZE"));
+  CHECK(c->first("E-PORT-SIZE")->message ==
+        "input port 'foo' has size 5000; at most 4096 receptors are supported");
+  auto v = check_text("model m:\n    state:\n        x[100000000] real = 0\n");
+  REQUIRE(v->first("E-VECTOR-SIZE"));
+  CHECK(v->first("E-VECTOR-SIZE")->message ==
+        "vector 'x' has size 1e+08; a vector may have at most 16777216 elements");
+}
