@@ -42,6 +42,11 @@ void Generator::stmt(const Stmt& s) {
       store_slot(s.index, v);
       break;
     }
+    case Stmt::Kind::AssignElement: {
+      llvm::Value* v = as(expr(*s.value), ValueType::F64, s.value->type);
+      b_.CreateStore(v, element_ptr(*s.element));
+      break;
+    }
     case Stmt::Kind::AssignLocal: b_.CreateStore(expr(*s.value), locals_.at(s.index)); break;
     case Stmt::Kind::Eval: expr(*s.value); break;
     case Stmt::Kind::Return:

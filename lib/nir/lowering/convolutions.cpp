@@ -16,7 +16,23 @@ ExprPtr Lowerer::convolution(const ast::Expr& call) {
   const ast::Expr* k = call.args[0].get();
   const ast::Expr* p = call.args[1].get();
   if (spike_port_of_.count(k->text)) std::swap(k, p);
-  auto pit = spike_port_of_.find(p->text);
+  // An element of a vector port, spikes[2], is the port spikes_2; its index must be constant.
+  std::string pname = p->text;
+  if (p->args.size() == 1) {
+    ExprPtr i = convert(expr(*p->args[0]), ValueType::I64);
+    if (i->kind != Expr::Kind::Const) {
+      error("E-UNSUPPORTED", p->span,
+            fmt::format("the element of port '{}' in convolve() must be a constant index", p->text));
+      return constant(0.0);
+    }
+    pname = fmt::format("{}_{}", p->text, long(i->value));
+    if (!spike_port_of_.count(pname)) {
+      error("E-INDEX-RANGE", p->span,
+            fmt::format("index {} is outside vector port '{}'", long(i->value), p->text));
+      return constant(0.0);
+    }
+  }
+  auto pit = spike_port_of_.find(pname);
   if (pit == spike_port_of_.end()) return constant(0.0);
   const int port = pit->second;
   const sema::Symbol* ks = cm_.find(k->text, 0);
@@ -29,7 +45,7 @@ ExprPtr Lowerer::convolution(const ast::Expr& call) {
 
   Convolution c;
   c.kernel = k->text;
-  c.port_name = p->text;
+  c.port_name = pname;
   c.port = port;
   const bool archive = m_->spike_ports[port].is_post;
   c.from_post_archive = archive;
@@ -44,7 +60,7 @@ ExprPtr Lowerer::convolution(const ast::Expr& call) {
       error("E-UNSUPPORTED", call.span,
             fmt::format("convolutions of the postsynaptic port '{}' are supported for "
                         "exponential kernels only",
-                        p->text));
+                        pname));
       return constant(0.0);
     }
     OdeVar& v = m_->ode_vars[c.vars[0]];

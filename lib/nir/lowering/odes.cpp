@@ -16,6 +16,11 @@ void Lowerer::lower_odes() {
     std::vector<int> slots;
     for (int k = 0; k < ode.order; ++k) {
       const sema::Symbol* sk = cm_.find(ode.name, k);
+      if (sk && sk->is_vector) {
+        error("E-UNSUPPORTED", ode.lhs_span,
+              fmt::format("ODEs of the vector '{}' are not supported yet", ode.name));
+        return;
+      }
       if (!sk || !slot_of_.count(sk)) {
         error("E-ODE-ORDER", ode.lhs_span,
               fmt::format("'{}' needs the state variable '{}' for its order-{} ODE", ode.name,
