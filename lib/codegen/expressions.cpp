@@ -180,10 +180,11 @@ llvm::Value* Generator::builtin(const Expr& e) {
 // The address of vector element slots[first + stride * i]. An index outside 0..count-1 is
 // reported to the runtime (which stops the simulation after this step, naming the model,
 // instance, variable, index and time) and replaced by 0, so the access stays inside the
-// instance.
-llvm::Value* Generator::element_ptr(const Expr& e) {
+// instance. `in_range` (if given) receives the check, so a store can be skipped.
+llvm::Value* Generator::element_ptr(const Expr& e, llvm::Value** in_range) {
   llvm::Value* i = as(expr(*e.args[0]), ValueType::I64, e.args[0]->type);
   llvm::Value* ok = b_.CreateICmpULT(i, b_.getInt64(e.count));
+  if (in_range) *in_range = ok;
   llvm::Function* f = b_.GetInsertBlock()->getParent();
   auto* bad = llvm::BasicBlock::Create(ctx_, "index_error", f);
   auto* good = llvm::BasicBlock::Create(ctx_, "index_ok", f);

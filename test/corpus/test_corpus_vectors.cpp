@@ -1,0 +1,188 @@
+// Vectors at run time (issue 8): the multisynapse-vector neuron against its scalar
+// counterpart, the FIR filter against a direct convolution, vector elements in the status,
+// and an out-of-range index stopping the simulation with a message.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nestjit/nestjit.h>
+#include <string>
+
+#include "test_support.h"
+
+namespace {
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+    s.replace(p, from.size(), to);
+}
+
+// V_m of one neuron fed by three spike generators on receptors 1, 2, 3 (weights of both signs).
+std::vector<double> multisynapse_trace(nestjit::Kernel& k, const std::string& model) {
+  auto n = k.create(model);
+  auto mm = k.create("multimeter", 1, {{"interval", k.resolution()},
+                                       {"record_from", std::vector<std::string>{"V_m"}}});
+  k.connect(mm, n);
+  const std::vector<std::vector<double>> times = {{2.0, 7.5, 13.1}, {4.0, 9.3}, {5.5, 20.0}};
+  const double weights[] = {900.0, -400.0, 600.0};
+  for (int r = 0; r < 3; ++r) {
+    auto sg = k.create("spike_generator", 1, {{"spike_times", times[r]}});
+    nestjit::SynSpec syn;
+    syn.weight = weights[r];
+    syn.receptor_type = r + 1;
+    k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+  }
+  k.simulate(40.0);
+  return k.multimeter_events(mm[0]).values["V_m"];
+}
+
+}  // namespace
+
+TEST_CASE("vectors: spikes[3] on receptors 1..3 give the V_m of three scalar ports (1e-12)") {
+  NESTJIT_REQUIRE_SHARED(path,
+                         "corpus/tests/nest_tests/resources/iaf_psc_exp_multisynapse_vectors.nestml");
+  const std::string vec_src = nestjit::test::read_text(path);
+  // The scalar counterpart: the same model with ports spikes1..3 instead of spikes[3].
+  std::string scalar_src = vec_src;
+  replace_all(scalar_src, "spikes[3] <- spike", "spikes1 <- spike\n        spikes2 <- spike\n        spikes3 <- spike");
+  for (int i = 0; i < 3; ++i)
+    replace_all(scalar_src, "spikes[" + std::to_string(i) + "]", "spikes" + std::to_string(i + 1));
+  replace_all(scalar_src, "model iaf_psc_exp_multisynapse_vectors_neuron", "model scalar_counterpart");
+  REQUIRE(scalar_src.find("spikes[") == std::string::npos);
+
+  nestjit::Kernel k;
+  auto r1 = k.install_source("vectors", vec_src);
+  REQUIRE_MESSAGE(r1.ok, r1.report());
+  auto r2 = k.install_source("scalar", scalar_src);
+  REQUIRE_MESSAGE(r2.ok, r2.report());
+  CHECK(k.model_info("iaf_psc_exp_multisynapse_vectors_neuron").spike_receptors == 3);
+  auto v = multisynapse_trace(k, "iaf_psc_exp_multisynapse_vectors_neuron");
+  k.reset();
+  auto s = multisynapse_trace(k, "scalar_counterpart");
+  REQUIRE(v.size() == s.size());
+  REQUIRE(v.size() > 300);
+  double spread = 0.0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    CHECK(std::fabs(v[i] - s[i]) <= 1e-12);  // mV
+    spread = std::max(spread, std::fabs(v[i] - v[0]));
+  }
+  CHECK(spread > 0.1);  // the inputs moved V_m: the comparison is not of two flat lines
+}
+
+TEST_CASE("vectors: the FIR filter's y is the direct convolution of its input with h") {
+  NESTJIT_REQUIRE_SHARED(path, "corpus/tests/nest_tests/resources/FIR_filter.nestml");
+  std::string src = nestjit::test::read_text(path);
+  // The size of x and h is the parameter N, fixed when the model is installed: order 5.
+  replace_all(src, "N integer = 1", "N integer = 5");
+  nestjit::Kernel k;
+  auto r = k.install_source("fir", src);
+  REQUIRE_MESSAGE(r.ok, r.report());
+  const std::vector<double> h = {0.5, -0.25, 2.0, 1.0, 0.125};
+  nestjit::Params p;
+  for (size_t j = 0; j < h.size(); ++j) p["h_" + std::to_string(j)] = h[j];
+  auto n = k.create("fir_filter", 1, p);
+  auto mm = k.create("multimeter", 1, {{"interval", k.resolution()},
+                                       {"record_from", std::vector<std::string>{"y"}}});
+  k.connect(mm, n);
+  const std::vector<double> spike_times = {1.0, 1.3, 1.4, 2.0, 2.1, 3.7};
+  auto sg = k.create("spike_generator", 1, {{"spike_times", spike_times}});
+  nestjit::SynSpec syn;
+  syn.weight = 1.0;
+  syn.delay = 1.0;
+  k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+  k.simulate(10.0);
+  auto ev = k.multimeter_events(mm[0]);
+  const auto& y = ev.values["y"];
+  REQUIRE(y.size() == ev.times.size());
+  // Input per step: a spike at t_s with delay d is read in the step ending at t_s + d
+  // (SEMANTICS.md 2.1), and the multimeter samples at the end of each step.
+  const double hres = k.resolution();
+  auto step_of = [&](double t) { return long(std::lround(t / hres)); };
+  std::vector<double> x(size_t(step_of(12.0)), 0.0);
+  for (double t : spike_times) x[size_t(step_of(t + 1.0))] += 1.0;
+  size_t compared = 0;
+  double largest = 0.0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    const long kstep = step_of(ev.times[i]);
+    double expect = 0.0;
+    for (size_t j = 0; j < h.size(); ++j)
+      if (kstep - long(j) >= 0) expect += h[j] * x[size_t(kstep - long(j))];
+    CAPTURE(ev.times[i]);
+    CHECK(y[i] == doctest::Approx(expect).epsilon(1e-7));
+    ++compared;
+    largest = std::max(largest, std::fabs(expect));
+  }
+  CHECK(compared > 50);
+  CHECK(largest >= 2.0);
+}
+
+TEST_CASE("vectors: elements are status entries x_0..x_{n-1} and recordables") {
+  nestjit::Kernel k;
+  auto r = k.install_source("v", R"(
+model vec:
+    parameters:
+        n integer = 3
+        w[n] real = 2.5
+    state:
+        acc[n] real = 0
+        i integer = 0
+    update:
+        acc[i] += w[i] * (i + 1)
+        i = (i + 1) % n
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto recs = k.recordables("vec");
+  CHECK(std::find(recs.begin(), recs.end(), "acc_2") != recs.end());
+  auto n = k.create("vec", 1, {{"w_1", 10.0}});
+  k.simulate(0.6);  // six steps: each element updated twice
+  auto st = k.get_status(n[0]);
+  CHECK(st.at("w_0") == doctest::Approx(2.5));
+  CHECK(st.at("w_1") == doctest::Approx(10.0));
+  CHECK(st.at("acc_0") == doctest::Approx(2 * 2.5 * 1));
+  CHECK(st.at("acc_1") == doctest::Approx(2 * 10.0 * 2));
+  CHECK(st.at("acc_2") == doctest::Approx(2 * 2.5 * 3));
+}
+
+TEST_CASE("vectors: an index outside the vector stops the simulation with a message") {
+  nestjit::Kernel k;
+  auto r = k.install_source("v", R"(
+model overrun:
+    state:
+        x[4] real = 0
+        i integer = 0
+    update:
+        x[i] = i + 1
+        i += 1
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto n = k.create("overrun", 2);
+  std::string msg;
+  try {
+    k.simulate(1.0);
+  } catch (const std::exception& e) {
+    msg = e.what();
+  }
+  // Steps 1..4 write x[0..3]; the 5th writes x[4] at t = 0.5 ms.
+  CHECK(msg.find("index 4 is outside vector 'x' of size 4 in overrun #1 at t = 0.5 ms") !=
+        std::string::npos);
+  // The instance stays intact: the out-of-range writes went nowhere (x_0 keeps 1). The
+  // failure is raised at the end of the min-delay slice (10 steps) in which it happened.
+  auto st = k.get_status(n[0]);
+  CHECK(st.at("x_0") == doctest::Approx(1.0));
+  CHECK(st.at("x_3") == doctest::Approx(4.0));
+  CHECK(st.at("i") == doctest::Approx(10.0));
+}
+
+TEST_CASE("vectors: a constant index outside the vector is a load-time error") {
+  nestjit::Kernel k;
+  auto r = k.install_source("v", R"(
+model bad_index:
+    state:
+        x[2] real = 0
+    update:
+        x[2] = 1
+)");
+  CHECK_FALSE(r.ok);
+  CHECK(r.report().find("error[E-INDEX-RANGE]: index 2 is outside vector 'x' of size 2") !=
+        std::string::npos);
+}
