@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -616,4 +617,121 @@ TEST_CASE("nir: control flow and for loops lower to If and While") {
   CHECK(b[3]->else_body.size() == 1);
   CHECK(l->model->update.locals == 1);
   CHECK(l->model->update.local_types == std::vector<ValueType>{ValueType::I64});
+}
+
+// ---- vectors (issue 8) ----
+
+TEST_CASE("nir: vector slot layout: n consecutive slots x_0..x_{n-1}, size from a parameter") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        n integer = 2 + 1\n"
+      "        w[n] real = 1.5\n"
+      "    state:\n"
+      "        x[4] mV = -70 mV\n"
+      "        y real = 0\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  const int w0 = slot(m, "w_0"), x0 = slot(m, "x_0");
+  CHECK(slot(m, "w_2") == w0 + 2);
+  CHECK(m.find_slot("w_3") < 0);
+  CHECK(m.find_slot("w") < 0);
+  for (int k = 0; k < 4; ++k) {
+    CAPTURE(k);
+    CHECK(slot(m, "x_" + std::to_string(k)) == x0 + k);
+    CHECK(m.slots[x0 + k].role == SlotRole::State);
+    CHECK(m.slots[x0 + k].recordable);
+    CHECK(m.slots[x0 + k].unit == "mV");
+  }
+  CHECK(m.slots[w0].role == SlotRole::Parameter);
+  // Every element gets the initializer.
+  auto s = initialise(m);
+  for (int k = 0; k < 3; ++k) CHECK(s[w0 + k] == doctest::Approx(1.5));
+  for (int k = 0; k < 4; ++k) CHECK(s[x0 + k] == doctest::Approx(-70.0));
+}
+
+TEST_CASE("nir: vector element loads and stores") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x[3] real = 0\n"
+      "        i integer = 0\n"
+      "        y real = 0\n"
+      "    update:\n"
+      "        x[1] = 2\n"
+      "        x[i] = y\n"
+      "        y = x[i + 1]\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  const auto& body = m.update.body;
+  REQUIRE(body.size() == 3);
+  // A constant index is the element's own slot.
+  CHECK(body[0]->kind == nir::Stmt::Kind::AssignSlot);
+  CHECK(body[0]->index == slot(m, "x_1"));
+  // Any other index is a checked element access: first slot, count, stride, name.
+  REQUIRE(body[1]->kind == nir::Stmt::Kind::AssignElement);
+  const nir::Expr& target = *body[1]->element;
+  CHECK(target.kind == nir::Expr::Kind::SlotElement);
+  CHECK(target.index == slot(m, "x_0"));
+  CHECK(target.count == 3);
+  CHECK(target.stride == 1);
+  CHECK(target.name == "x");
+  REQUIRE(target.args.size() == 1);
+  CHECK(target.args[0]->type == ValueType::I64);
+  CHECK(body[2]->kind == nir::Stmt::Kind::AssignSlot);
+  CHECK(body[2]->value->kind == nir::Expr::Kind::SlotElement);
+}
+
+TEST_CASE("nir: a constant index outside a vector is E-INDEX-RANGE") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x[3] real = 0\n"
+      "    update:\n"
+      "        x[3] = 1\n");
+  CHECK_FALSE(l->model);
+  CHECK(render(l->diags).find("5:9: error[E-INDEX-RANGE]: index 3 is outside vector 'x' of size 3") !=
+        std::string::npos);
+}
+
+TEST_CASE("nir: a vector spike port is one port (receptor) per element") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        tau ms = 2 ms\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "        i integer = 0\n"
+      "    equations:\n"
+      "        kernel k = exp(-t / tau)\n"
+      "    input:\n"
+      "        sp[3] <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(k, sp[2]) + sp[i] * s\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.spike_ports.size() == 3);
+  for (int k = 0; k < 3; ++k) CHECK(m.spike_ports[k].name == "sp_" + std::to_string(k));
+  // Sum and received slots alternate, so element k's sum slot is first + 2k.
+  CHECK(m.spike_ports[1].sum_slot == m.spike_ports[0].sum_slot + 2);
+  CHECK(m.spike_ports[2].sum_slot == m.spike_ports[0].sum_slot + 4);
+  // convolve(k, sp[2]) convolves with the third element only.
+  REQUIRE(m.convolutions.size() == 1);
+  CHECK(m.convolutions[0].port == 2);
+  CHECK(m.ode_vars[m.convolutions[0].vars[0]].name == "k__X__sp_2");
+  // sp[i] reads the sum slots with stride 2.
+  const nir::Expr* v = assigned(m.update, slot(m, "x"));
+  REQUIRE(v);
+  std::function<const nir::Expr*(const nir::Expr&)> find = [&](const nir::Expr& e) -> const nir::Expr* {
+    if (e.kind == nir::Expr::Kind::SlotElement) return &e;
+    for (const auto& a : e.args)
+      if (auto* f = find(*a)) return f;
+    return nullptr;
+  };
+  const nir::Expr* el = find(*v);
+  REQUIRE(el);
+  CHECK(el->index == m.spike_ports[0].sum_slot);
+  CHECK(el->stride == 2);
+  CHECK(el->count == 3);
 }
