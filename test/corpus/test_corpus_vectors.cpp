@@ -186,3 +186,41 @@ model bad_index:
   CHECK(r.report().find("error[E-INDEX-RANGE]: index 2 is outside vector 'x' of size 2") !=
         std::string::npos);
 }
+
+// spec/CORPUS.md 4, test_vectors.py: after 1 ms (10 steps) V_m = -0.3 mV, every g_in = 11 mV,
+// g_ex[1] = -2 mV (the others keep 1 mV).
+TEST_CASE("reference: Vectors.nestml (g_in = 11, g_ex[1] = -2, V_m = -0.3)") {
+  NESTJIT_REQUIRE_SHARED(path, "corpus/tests/nest_tests/resources/Vectors.nestml");
+  nestjit::Kernel k;
+  auto r = k.install_file(path);
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto n = k.create("vectors");
+  k.simulate(1.0);
+  auto st = k.get_status(n[0]);
+  CHECK(st.at("V_m") == doctest::Approx(-0.3).epsilon(1e-7));
+  for (int i = 0; i < 20; ++i) CHECK(st.at("g_in_" + std::to_string(i)) == doctest::Approx(11.0));
+  CHECK(st.at("g_ex_1") == doctest::Approx(-2.0));
+  CHECK(st.at("g_ex_0") == doctest::Approx(1.0));
+  CHECK(st.at("g_ex_9") == doctest::Approx(1.0));
+  CHECK(st.count("g_ex_10") == 0);
+}
+
+// spec/CORPUS.md 4, test_vectors.py: with h = 1 ms, after 10 steps the ring buffers hold the
+// start-of-step values x = 42 exp(-k/tau) (analytic) and y = 42 tau / (42 k + tau) (y' = -y^2/tau,
+// numeric), k = 0..9, tau = 4 ms.
+TEST_CASE("reference: vectors_with_nonlin_eq.nestml ring buffers of x and y") {
+  NESTJIT_REQUIRE_SHARED(path, "corpus/tests/nest_tests/resources/vectors_with_nonlin_eq.nestml");
+  nestjit::Kernel k({.resolution_ms = 1.0});
+  auto r = k.install_file(path);
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto n = k.create("vectors_with_nonlin_eq");
+  k.simulate(10.0);
+  auto st = k.get_status(n[0]);
+  const double tau = 4.0;
+  for (int i = 0; i < 10; ++i) {
+    CAPTURE(i);
+    CHECK(st.at("x_buf_" + std::to_string(i)) == doctest::Approx(42.0 * std::exp(-i / tau)).epsilon(1e-7));
+    CHECK(st.at("y_buf_" + std::to_string(i)) ==
+          doctest::Approx(42.0 * tau / (42.0 * i + tau)).epsilon(1e-6));
+  }
+}
