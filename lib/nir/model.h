@@ -2,6 +2,7 @@
 // per-instance array of doubles; blocks are statement trees over slots; ODE systems and
 // convolution states are explicit. This is all codegen/ needs to know about a model.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -268,6 +269,9 @@ struct Model {
   // Everything a multimeter can record, in NEST's order (sorted by name).
   std::vector<std::string> recordables() const;
   std::vector<Delay> delays;
+  // Parameters that size vectors (x[N]): slot of N -> the vectors it sizes. Sizes are fixed
+  // when the model is lowered (N's default), so the runtime refuses to change N.
+  std::map<int, std::vector<std::string>> vector_size_parameters;
   int weight_slot = -1;  // synapse: the variable bound to the connection weight
   int delay_slot = -1;   // synapse: the variable bound to the connection delay
 

@@ -95,6 +95,7 @@ class Lowerer {
   int find_var(const std::string& given, std::initializer_list<const char*> defaults);
   std::optional<long> vector_size(const ast::Expr& e, int depth);
   int element_count(const sema::Symbol& s, const ast::Expr* size);
+  void note_size_parameter(const sema::Symbol& vector, const ast::Expr* size);
 
   // blocks.cpp
   void lower_function(const ast::Function& f, Function& out);

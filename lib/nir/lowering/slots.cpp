@@ -65,6 +65,15 @@ int Lowerer::element_count(const sema::Symbol& s, const ast::Expr* size) {
   return int(*n);
 }
 
+// Records a size given by a parameter's name, so that the runtime can refuse to change it.
+void Lowerer::note_size_parameter(const sema::Symbol& vector, const ast::Expr* size) {
+  while (size && size->kind == EK::Paren) size = size->args[0].get();
+  if (!size || size->kind != EK::Name) return;
+  const sema::Symbol* p = cm_.find(size->text, 0);
+  if (!p || p->kind != SymbolKind::Parameter || !slot_of_.count(p)) return;
+  m_->vector_size_parameters[slot_of_.at(p)].push_back(vector.name);
+}
+
 void Lowerer::allocate_slots() {
   // A vector x[n] takes n consecutive slots named x_0 ... x_{n-1}; its symbol maps to the
   // first. Elements of real-valued state vectors are recordable one by one.
@@ -83,6 +92,7 @@ void Lowerer::allocate_slots() {
         if (k == 0) slot_of_[s] = slot;
       }
       vectors_[s] = VectorLayout{slot_of_[s], n, 1};
+      note_size_parameter(*s, s->declaration ? s->declaration->vector_size.get() : nullptr);
     }
   };
   add_all(SymbolKind::Parameter, SlotRole::Parameter);
