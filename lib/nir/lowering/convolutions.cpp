@@ -2,8 +2,10 @@
 // their ODEs and the increments a spike adds (kernels as functions of t or as ODEs).
 #include "nir/lowering/lowerer.h"
 
+#include <cmath>
 #include <fmt/format.h>
 
+#include "nir/kernel_fit.h"
 #include "nir/kernels.h"
 #include "nir/symbolic.h"
 
@@ -113,13 +115,24 @@ bool Lowerer::kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan 
   if (!f) return false;
   ExprPtr k = convert(expr(*f), ValueType::F64);
   auto poly = kernel_characteristic_polynomial(*k);
+  bool fitted = false;
   if (!poly) {
-    error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
-          fmt::format("kernel '{}' is not a sum of polynomial x exp(a*t) terms; it cannot be "
-                      "turned into a linear ODE",
-                      ks.name),
-          "write the kernel as ODEs (kernel g' = ...) with initial values in the state block");
-    return false;
+    // Outside the exp-polynomial family: ODE-toolbox's numeric fit (kernel_fit.h).
+    std::string why;
+    auto fit = fit_kernel_ode(*k, 8, why);
+    if (!fit) {
+      error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
+            fmt::format("kernel '{}' is not a sum of polynomial x exp(a*t) terms, and the "
+                        "numeric fit of a linear ODE failed: {}",
+                        ks.name, why),
+            "write the kernel as ODEs (kernel g' = ...) with initial values in the state block");
+      return false;
+    }
+    std::vector<ExprPtr> q;
+    for (double ci : fit->c) q.push_back(constant(-ci));
+    q.push_back(constant(1.0));
+    poly = std::move(q);
+    fitted = true;
   }
   std::vector<ExprPtr> p = std::move(*poly);
   const int n = int(p.size()) - 1;
@@ -154,6 +167,16 @@ bool Lowerer::kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan 
     if (!deriv) {
       error("E-KERNEL-UNSUPPORTED", span, fmt::format("kernel '{}' cannot be differentiated", ks.name));
       return false;
+    }
+    if (fitted) {
+      auto v = evaluate_at(*deriv, 0.0);
+      if (!v || !std::isfinite(*v)) {
+        error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
+              fmt::format("kernel '{}': its derivative of order {} at t = 0 is not finite, so a "
+                          "spike's increment is undefined",
+                          ks.name, i));
+        return false;
+      }
     }
     m_->compute_internals.body.push_back(
         assign_slot(c.increment_slots[i], sym::substitute(*deriv, {}, zero.get())));

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "nir/kernel_fit.h"
 #include "nir/lower.h"
+#include "nir/symbolic.h"
 #include "sema/model.h"
 #include "support/diagnostic.h"
 #include "syntax/parser.h"
@@ -79,6 +81,8 @@ double eval(const nir::Expr& e, const std::vector<double>& slots, const std::vec
     }
     case K::Builtin:
       if (e.builtin == sema::Builtin::Exp) return std::exp(arg(0));
+      if (e.builtin == sema::Builtin::Sin) return std::sin(arg(0));
+      if (e.builtin == sema::Builtin::Cos) return std::cos(arg(0));
       break;
     default: break;
   }
@@ -734,4 +738,83 @@ TEST_CASE("nir: a vector spike port is one port (receptor) per element") {
   CHECK(el->index == m.spike_ports[0].sum_slot);
   CHECK(el->stride == 2);
   CHECK(el->count == 3);
+}
+
+// ---- the numeric kernel fit (ODE-toolbox's approach, nir/kernel_fit.h) ----
+
+TEST_CASE("nir: numeric kernel fit finds the lowest-order ODE of exp(-t/2) sin(t)") {
+  // Characteristic polynomial (s + 1/2)^2 + 1 = s^2 + s + 5/4: k'' = -5/4 k - k'.
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    equations:\n"
+      "        kernel k = exp(-t / (2 ms)) * sin(t / ms)\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(k, spikes)\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.convolutions.size() == 1);
+  const nir::Convolution& c = m.convolutions[0];
+  REQUIRE(c.vars.size() == 2);
+  auto s = initialise(m);
+  const nir::AnalyticBlock& b = m.analytic_blocks.at(m.ode_vars[c.vars[0]].block);
+  const int r0 = m.ode_vars[c.vars[0]].row, r1 = m.ode_vars[c.vars[1]].row;
+  auto A = [&](int i, int j) { return s[b.a_slot + i * 2 + j]; };
+  CHECK(A(r0, r1) == doctest::Approx(1.0));
+  CHECK(A(r1, r0) == doctest::Approx(-1.25).epsilon(1e-9));
+  CHECK(A(r1, r1) == doctest::Approx(-1.0).epsilon(1e-9));
+  // Increments: k(0) = 0, k'(0) = 1.
+  CHECK(s[c.increment_slots[0]] == doctest::Approx(0.0));
+  CHECK(s[c.increment_slots[1]] == doctest::Approx(1.0));
+}
+
+TEST_CASE("nir: numeric kernel fit: cosh(t) t gives order 4, verified away from the fit points") {
+  // t cosh(t) = (t e^t + t e^-t)/2: (s^2 - 1)^2 = s^4 - 2 s^2 + 1, so k'''' = -k + 2 k''.
+  nir::Expr t;
+  t.kind = nir::Expr::Kind::Time;
+  auto k = nir::sym::mul(nir::sym::clone(t), nir::sym::call(sema::Builtin::Cosh, nir::sym::clone(t)));
+  std::string why;
+  auto fit = nir::fit_kernel_ode(*k, 8, why);
+  REQUIRE_MESSAGE(fit, why);
+  REQUIRE(fit->c.size() == 4);
+  CHECK(fit->c[0] == doctest::Approx(-1.0).epsilon(1e-7));
+  CHECK(std::fabs(fit->c[1]) < 1e-7);
+  CHECK(fit->c[2] == doctest::Approx(2.0).epsilon(1e-7));
+  CHECK(std::fabs(fit->c[3]) < 1e-7);
+}
+
+TEST_CASE("nir: numeric kernel fit: no ODE, or parameters in the kernel, are clear diagnostics") {
+  auto lower_kernel = [](const std::string& params, const std::string& kernel) {
+    auto l = std::make_unique<Lowered>();
+    const std::string text = "model m:\n    parameters:\n        tau ms = 2 ms\n" + params +
+                             "    state:\n        x real = 0\n    equations:\n        kernel k = " +
+                             kernel +
+                             "\n    input:\n        spikes <- spike\n    update:\n"
+                             "        integrate_odes()\n        x = convolve(k, spikes)\n";
+    auto parsed = syntax::parse(make_source("t.nestml", text), l->diags);
+    REQUIRE(parsed.has_value());
+    l->unit = std::make_unique<ast::CompilationUnit>(std::move(*parsed));
+    l->checked = sema::check(*l->unit, {}, l->diags);
+    REQUIRE_FALSE(l->diags.has_errors());
+    l->model = nir::lower(*l->checked.at(0), {}, l->diags);
+    return l;
+  };
+  {
+    auto l = lower_kernel("", "1 / (1 + t / ms)");
+    CHECK_FALSE(l->model);
+    CHECK(render(l->diags).find("error[E-KERNEL-UNSUPPORTED]: kernel 'k' is not a sum of "
+                                "polynomial x exp(a*t) terms, and the numeric fit of a linear "
+                                "ODE failed: it satisfies no linear homogeneous ODE with "
+                                "constant coefficients of order 1 to 8") != std::string::npos);
+  }
+  {
+    auto l = lower_kernel("", "sin(t / tau)");
+    CHECK_FALSE(l->model);
+    CHECK(render(l->diags).find("failed: it depends on parameters or internals") !=
+          std::string::npos);
+  }
 }
