@@ -36,6 +36,24 @@ std::vector<double> multisynapse_trace(nestjit::Kernel& k, const std::string& mo
   return k.multimeter_events(mm[0]).values["V_m"];
 }
 
+// One multimeter (interval h) on `record` of node n, fed by one spike generator (weight,
+// delay 1 ms); simulates T ms and returns the samples.
+nestjit::MultimeterEvents record_with_input(nestjit::Kernel& k, const nestjit::NodeCollection& n,
+                                            const std::string& record,
+                                            const std::vector<double>& spike_times,
+                                            double weight, double T) {
+  auto mm = k.create("multimeter", 1, {{"interval", k.resolution()},
+                                       {"record_from", std::vector<std::string>{record}}});
+  k.connect(mm, n);
+  auto sg = k.create("spike_generator", 1, {{"spike_times", spike_times}});
+  nestjit::SynSpec syn;
+  syn.weight = weight;
+  syn.delay = 1.0;
+  k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+  k.simulate(T);
+  return k.multimeter_events(mm[0]);
+}
+
 }  // namespace
 
 TEST_CASE("vectors: spikes[3] on receptors 1..3 give the V_m of three scalar ports (1e-12)") {
@@ -81,17 +99,8 @@ TEST_CASE("vectors: the FIR filter's y is the direct convolution of its input wi
   nestjit::Params p;
   for (size_t j = 0; j < h.size(); ++j) p["h_" + std::to_string(j)] = h[j];
   auto n = k.create("fir_filter", 1, p);
-  auto mm = k.create("multimeter", 1, {{"interval", k.resolution()},
-                                       {"record_from", std::vector<std::string>{"y"}}});
-  k.connect(mm, n);
   const std::vector<double> spike_times = {1.0, 1.3, 1.4, 2.0, 2.1, 3.7};
-  auto sg = k.create("spike_generator", 1, {{"spike_times", spike_times}});
-  nestjit::SynSpec syn;
-  syn.weight = 1.0;
-  syn.delay = 1.0;
-  k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
-  k.simulate(10.0);
-  auto ev = k.multimeter_events(mm[0]);
+  auto ev = record_with_input(k, n, "y", spike_times, 1.0, 10.0);
   const auto& y = ev.values["y"];
   REQUIRE(y.size() == ev.times.size());
   // Input per step: a spike at t_s with delay d is read in the step ending at t_s + d
@@ -266,16 +275,7 @@ model fitted_kernel:
 )");
   REQUIRE_MESSAGE(r.ok, r.report());
   auto n = k.create("fitted_kernel");
-  auto mm = k.create("multimeter", 1, {{"interval", k.resolution()},
-                                       {"record_from", std::vector<std::string>{"c"}}});
-  k.connect(mm, n);
-  auto sg = k.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0}}});
-  nestjit::SynSpec syn;
-  syn.weight = 3.0;
-  syn.delay = 1.0;
-  k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
-  k.simulate(12.0);
-  auto ev = k.multimeter_events(mm[0]);
+  auto ev = record_with_input(k, n, "c", {1.0}, 3.0, 12.0);
   const auto& c = ev.values["c"];
   REQUIRE(c.size() > 90);
   double largest = 0.0;
