@@ -162,7 +162,7 @@ llvm::Value* Generator::builtin(const Expr& e) {
     case B::Abs: return call_math("fabs", a);
     case B::Pow: return call_math("pow", a);
     // std::min(a, b) is (b < a) ? b : a and std::max(a, b) is (a < b) ? b : a; kept
-    // exactly so that NaN and signed-zero behaviour match NEST's generated C++.
+    // exactly so that NaN and signed-zero behaviour match the reference simulator's generated C++.
     case B::Min: return b_.CreateSelect(b_.CreateFCmpOLT(a[1], a[0]), a[1], a[0]);
     case B::Max: return b_.CreateSelect(b_.CreateFCmpOLT(a[0], a[1]), a[1], a[0]);
     case B::Clip: {

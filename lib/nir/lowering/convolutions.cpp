@@ -106,7 +106,7 @@ int Lowerer::add_conv_state(Convolution& c, const std::string& name, ExprPtr rhs
 // A kernel given as a function of t, k(t) = sum of polynomial(t) * exp(a t) terms, is the
 // solution of the linear ODE whose characteristic polynomial is prod (s - a_j)^m_j
 // (m_j = 1 + degree of the polynomial of rate a_j). Its states are K, K', ..., K^(n-1)
-// (companion form, as NEST names them: K__X__p, K__X__p__d, ...), each spike adds
+// (companion form, as upstream names them: K__X__p, K__X__p__d, ...), each spike adds
 // k^(i)(0) to K^(i).
 bool Lowerer::kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan span) {
   const ast::Expr* f = nullptr;

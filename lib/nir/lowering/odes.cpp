@@ -82,7 +82,7 @@ ExprPtr Lowerer::delayed(const ast::Expr& call, const sema::Symbol& var) {
   const int var_slot = slot_of_.at(&var);
   for (const auto& d : m_->delays)
     if (d.var_slot == var_slot) {
-      // One delay per variable (as NEST): a second, different delay is not supported.
+      // One delay per variable (as upstream): a second, different delay is not supported.
       return make(Expr::Kind::Slot, ValueType::F64, d.value_slot);
     }
   Delay d;
