@@ -338,3 +338,34 @@ TEST_CASE("reference: iaf_psc_exp_multisynapse{,_vectors} last V_m (-72.77625579
     CHECK(std::find(recs.begin(), recs.end(), c.conv_state) != recs.end());
   }
 }
+
+// A continuous vector port I[3] is three continuous inputs, receptors 0..2 for currents
+// (SEMANTICS.md 2.4); I[k] reads element k, here with a loop index.
+TEST_CASE("vectors: a continuous vector port maps element k to current receptor k") {
+  nestjit::Kernel k;
+  auto r = k.install_source("v", R"(
+model cont_vec:
+    state:
+        total pA = 0 pA
+        j integer = 0
+    input:
+        I[3] pA <- continuous
+    update:
+        total = 0 pA
+        for j in 0 ... 3 step 1:
+            total += (j + 1) * I[j]
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  CHECK(k.model_info("cont_vec").continuous_ports ==
+        std::vector<std::string>{"I_0", "I_1", "I_2"});
+  auto n = k.create("cont_vec");
+  const double amps[] = {5.0, 7.0, 11.0};
+  for (int i = 0; i < 3; ++i) {
+    auto dc = k.create("dc_generator", 1, {{"amplitude", amps[i]}});
+    nestjit::SynSpec syn;
+    syn.receptor_type = i;
+    k.connect(dc, n, nestjit::ConnRule::all_to_all, syn);
+  }
+  k.simulate(5.0);
+  CHECK(k.get_status(n[0]).at("total") == doctest::Approx(1 * 5.0 + 2 * 7.0 + 3 * 11.0));
+}
