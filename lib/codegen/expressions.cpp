@@ -64,6 +64,7 @@ llvm::Value* Generator::expr(const Expr& e) {
       }
       break;
     case Expr::Kind::Slot: return from_slot_value(load_slot(e.index), e.type);
+    case Expr::Kind::SlotElement: return from_slot_value(b_.CreateLoad(f64_, element_ptr(e)), e.type);
     case Expr::Kind::Local: return b_.CreateLoad(llvm_type(e.type), locals_.at(e.index));
     case Expr::Kind::Param: return fn_->getArg(e.index + 1);
     case Expr::Kind::Time: return ctx_field(kTime);
@@ -166,7 +167,7 @@ llvm::Value* Generator::builtin(const Expr& e) {
     case B::Abs: return call_math("fabs", a);
     case B::Pow: return call_math("pow", a);
     // std::min(a, b) is (b < a) ? b : a and std::max(a, b) is (a < b) ? b : a; kept
-    // exactly so that NaN and signed-zero behaviour match NEST's generated C++.
+    // exactly so that NaN and signed-zero behaviour match the reference simulator's generated C++.
     case B::Min: return b_.CreateSelect(b_.CreateFCmpOLT(a[1], a[0]), a[1], a[0]);
     case B::Max: return b_.CreateSelect(b_.CreateFCmpOLT(a[0], a[1]), a[1], a[0]);
     case B::Clip: {
@@ -179,6 +180,28 @@ llvm::Value* Generator::builtin(const Expr& e) {
     case B::Steps: return rt("nestjit_rt_steps", a);
     default: return llvm::ConstantFP::get(f64_, 0.0);
   }
+}
+
+// The address of vector element slots[first + stride * i]. An index outside 0..count-1 is
+// reported to the runtime (which stops the simulation after this step, naming the model,
+// instance, variable, index and time) and replaced by 0, so the access stays inside the
+// instance. `in_range` (if given) receives the check, so a store can be skipped.
+llvm::Value* Generator::element_ptr(const Expr& e, llvm::Value** in_range) {
+  llvm::Value* i = as(expr(*e.args[0]), ValueType::I64, e.args[0]->type);
+  llvm::Value* ok = b_.CreateICmpULT(i, b_.getInt64(e.count));
+  if (in_range) *in_range = ok;
+  llvm::Function* f = b_.GetInsertBlock()->getParent();
+  auto* bad = llvm::BasicBlock::Create(ctx_, "index_error", f);
+  auto* good = llvm::BasicBlock::Create(ctx_, "index_ok", f);
+  llvm::Value* safe = b_.CreateSelect(ok, i, b_.getInt64(0));
+  b_.CreateCondBr(ok, good, bad);
+  b_.SetInsertPoint(bad);
+  b_.CreateCall(extern_fn("nestjit_rt_index_error", b_.getVoidTy(), {ptr_, ptr_, i64_, i64_}),
+                {ctxv_, b_.CreateGlobalStringPtr(e.name), i, b_.getInt64(e.count)});
+  b_.CreateBr(good);
+  b_.SetInsertPoint(good);
+  llvm::Value* slot = b_.CreateAdd(b_.getInt64(e.index), b_.CreateMul(safe, b_.getInt64(e.stride)));
+  return b_.CreateInBoundsGEP(f64_, slots_, slot);
 }
 
 }  // namespace nestjit::codegen

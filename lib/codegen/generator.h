@@ -74,6 +74,7 @@ class Generator {
   // ---- values ----
 
   llvm::Type* llvm_type(ValueType t);
+  llvm::Value* element_ptr(const Expr& e, llvm::Value** in_range = nullptr);
   llvm::Value* slot_ptr(int slot) { return b_.CreateConstInBoundsGEP1_64(f64_, slots_, slot); }
 
   llvm::Value* load_slot(int slot);

@@ -42,6 +42,22 @@ void Generator::stmt(const Stmt& s) {
       store_slot(s.index, v);
       break;
     }
+    case Stmt::Kind::AssignElement: {
+      // An out-of-range store is reported and skipped (element_ptr's fallback element 0
+      // is only read, never written).
+      llvm::Value* v = as(expr(*s.value), ValueType::F64, s.value->type);
+      llvm::Value* ok = nullptr;
+      llvm::Value* ptr = element_ptr(*s.element, &ok);
+      llvm::Function* f = b_.GetInsertBlock()->getParent();
+      auto* store = llvm::BasicBlock::Create(ctx_, "element_store", f);
+      auto* done = llvm::BasicBlock::Create(ctx_, "element_done", f);
+      b_.CreateCondBr(ok, store, done);
+      b_.SetInsertPoint(store);
+      b_.CreateStore(v, ptr);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+      break;
+    }
     case Stmt::Kind::AssignLocal: b_.CreateStore(expr(*s.value), locals_.at(s.index)); break;
     case Stmt::Kind::Eval: expr(*s.value); break;
     case Stmt::Kind::Return:

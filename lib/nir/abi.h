@@ -31,6 +31,9 @@ int64_t nestjit_rt_checked_divisor(NjContext* ctx, int64_t a, int64_t b);
 void nestjit_rt_print_text(NjContext* ctx, const char* text, int32_t channel);
 void nestjit_rt_print_value(NjContext* ctx, double value, const char* unit, int32_t channel);
 void nestjit_rt_print_end(NjContext* ctx, int32_t newline, int32_t channel);
+// A vector element index outside 0..count-1 (the generated code then uses element 0): the
+// runtime stops the simulation after the step with a message naming the variable.
+void nestjit_rt_index_error(NjContext* ctx, const char* vector, int64_t index, int64_t count);
 }
 
 }  // namespace nestjit

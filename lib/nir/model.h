@@ -2,6 +2,7 @@
 // per-instance array of doubles; blocks are statement trees over slots; ODE systems and
 // convolution states are explicit. This is all codegen/ needs to know about a model.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ struct Expr {
     Select,      // args[0] ? args[1] : args[2]
     Builtin,     // builtin(args...)
     Call,        // user function `index`(args...)
+    SlotElement, // slots[index + stride * args[0]], args[0] checked against 0..count-1
   };
   Kind kind = Kind::Const;
   ValueType type = ValueType::F64;
@@ -45,6 +47,10 @@ struct Expr {
   Op op = Op::Add;
   sema::Builtin builtin = sema::Builtin::Exp;
   std::vector<ExprPtr> args;
+  // SlotElement: the vector's element count and slot stride, and its name for the
+  // out-of-range message.
+  int count = 0, stride = 1;
+  std::string name;
 };
 
 struct Stmt;
@@ -55,6 +61,8 @@ struct Stmt {
   enum class Kind {
     AssignSlot,     // slots[index] = value
     AssignLocal,    // locals[index] = value
+    AssignElement,  // slots[index + stride * args[0]] = value (element of a vector; see
+                    // Expr::SlotElement for count, stride and name, kept in `element`)
     Eval,           // evaluate value for its effects (a call)
     If,             // branches (cond, body)...; else_body
     While,          // while (value) body
@@ -77,6 +85,7 @@ struct Stmt {
   std::vector<std::string> text, units;
   bool newline = false;
   enum class Channel { Out, Info, Warning } channel = Channel::Out;
+  ExprPtr element;  // AssignElement: the SlotElement expression naming the target
 };
 
 // slots[slot] = value
@@ -260,6 +269,9 @@ struct Model {
   // Everything a multimeter can record, in NEST's order (sorted by name).
   std::vector<std::string> recordables() const;
   std::vector<Delay> delays;
+  // Parameters that size vectors (x[N]): slot of N -> the vectors it sizes. Sizes are fixed
+  // when the model is lowered (N's default), so the runtime refuses to change N.
+  std::map<int, std::vector<std::string>> vector_size_parameters;
   int weight_slot = -1;  // synapse: the variable bound to the connection weight
   int delay_slot = -1;   // synapse: the variable bound to the connection delay
 

@@ -31,6 +31,9 @@ ExprPtr clone(const Expr& e) {
   c->index = e.index;
   c->op = e.op;
   c->builtin = e.builtin;
+  c->count = e.count;
+  c->stride = e.stride;
+  c->name = e.name;
   for (const auto& a : e.args) c->args.push_back(clone(*a));
   return c;
 }
@@ -122,6 +125,9 @@ ExprPtr substitute(const Expr& e, const std::map<int, const Expr*>& slots, const
 bool depends_on(const Expr& e, const std::set<int>& slots, bool time) {
   if (e.kind == Expr::Kind::Slot && slots.count(e.index)) return true;
   if (e.kind == Expr::Kind::Time && time) return true;
+  if (e.kind == Expr::Kind::SlotElement)
+    for (int k = 0; k < e.count; ++k)
+      if (slots.count(e.index + e.stride * k)) return true;
   for (const auto& a : e.args)
     if (depends_on(*a, slots, time)) return true;
   return false;
@@ -129,6 +135,8 @@ bool depends_on(const Expr& e, const std::set<int>& slots, bool time) {
 
 void collect_slots(const Expr& e, std::set<int>& out) {
   if (e.kind == Expr::Kind::Slot) out.insert(e.index);
+  if (e.kind == Expr::Kind::SlotElement)  // any element may be read
+    for (int k = 0; k < e.count; ++k) out.insert(e.index + e.stride * k);
   for (const auto& a : e.args) collect_slots(*a, out);
 }
 
@@ -142,6 +150,7 @@ bool equal(const Expr& a, const Expr& b) {
     case Expr::Kind::Local:
     case Expr::Kind::Param:
     case Expr::Kind::Call:
+    case Expr::Kind::SlotElement:
       if (a.index != b.index) return false;
       break;
     case Expr::Kind::Unary:
@@ -254,6 +263,7 @@ ExprPtr derivative(const Expr& e, int var) {
       }
     }
     case K::Call: return nullptr;
+    case K::SlotElement: return nullptr;
   }
   return nullptr;
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <stdexcept>
 
 #include "runtime/network.h"
@@ -290,6 +291,13 @@ void JitNeuron::set_status(const std::string& key, double value) {
                 model_->ir->slots[i].role != nir::SlotRole::State))
     throw std::invalid_argument(
         fmt::format("model '{}' has no parameter or state variable '{}'", model_->name(), key));
+  // A vector's size is fixed when the model is installed (its slots are laid out then).
+  if (auto v = model_->ir->vector_size_parameters.find(i);
+      v != model_->ir->vector_size_parameters.end() && value != slots_[i])
+    throw std::invalid_argument(fmt::format(
+        "'{}' sizes the vector(s) {} of model '{}' and is fixed at {} when the model is "
+        "installed; install the model with a different default for '{}' instead",
+        key, fmt::join(v->second, ", "), model_->name(), slots_[i], key));
   slots_[i] = value;
   // Internals follow parameters; state initial expressions are not re-evaluated (NEST).
   if (model_->ir->slots[i].role == nir::SlotRole::Parameter) recompute_internals();

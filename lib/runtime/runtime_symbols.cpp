@@ -197,6 +197,13 @@ void nestjit_rt_print_end(NjContext* ctx, int32_t newline, int32_t channel) {
   print_line.clear();
 }
 
+void nestjit_rt_index_error(NjContext* ctx, const char* vector, int64_t index, int64_t count) {
+  runtime::CodeHost* host = host_of(ctx);
+  if (!host) return;
+  host->on_failure(fmt::format("index {} is outside vector '{}' of size {} in {}", index, vector,
+                               count, host->describe()));
+}
+
 }  // extern "C"
 
 namespace runtime {
@@ -213,6 +220,7 @@ const jit::SymbolList& runtime_symbols() {
       {"nestjit_rt_print_text", reinterpret_cast<void*>(&nestjit_rt_print_text)},
       {"nestjit_rt_print_value", reinterpret_cast<void*>(&nestjit_rt_print_value)},
       {"nestjit_rt_print_end", reinterpret_cast<void*>(&nestjit_rt_print_end)},
+      {"nestjit_rt_index_error", reinterpret_cast<void*>(&nestjit_rt_index_error)},
   };
   return list;
 }

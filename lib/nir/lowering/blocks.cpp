@@ -3,18 +3,25 @@
 // and recordable inline expressions.
 #include "nir/lowering/lowerer.h"
 
+#include <fmt/format.h>
+
 
 namespace nestjit::nir::lowering {
 
 void Lowerer::lower_initialisation() {
   auto assign_inits = [&](SymbolKind kind, CodeBlock& cb) {
     for (const sema::Symbol* s : cm_.of_kind(kind)) {
-      auto st = std::make_unique<Stmt>();
-      st->kind = Stmt::Kind::AssignSlot;
-      st->index = slot_of_[s];
-      st->value = s->init ? convert(expr(*s->init), value_type(s->type))
-                          : constant(0.0, value_type(s->type));
-      cb.body.push_back(std::move(st));
+      // A vector's initializer is evaluated for each element.
+      auto vec = vectors_.find(s);
+      const int n = vec == vectors_.end() ? 1 : vec->second.count;
+      for (int k = 0; k < n; ++k) {
+        auto st = std::make_unique<Stmt>();
+        st->kind = Stmt::Kind::AssignSlot;
+        st->index = slot_of_[s] + k;
+        st->value = s->init ? convert(expr(*s->init), value_type(s->type))
+                            : constant(0.0, value_type(s->type));
+        cb.body.push_back(std::move(st));
+      }
     }
   };
   begin_block();
@@ -53,7 +60,13 @@ void Lowerer::lower_function(const ast::Function& f, Function& out) {
 void Lowerer::lower_on_receive(const ast::OnReceive& h) {
   Handler out;
   auto it = spike_port_of_.find(h.port);
-  if (it == spike_port_of_.end()) return;  // sema reported it
+  if (it == spike_port_of_.end()) {
+    if (const sema::Symbol* s = cm_.find(h.port, 0); s && s->is_vector)
+      error("E-UNSUPPORTED", h.span,
+            fmt::format("onReceive of the vector port '{}' is not supported yet", h.port),
+            "read the elements in the update block instead");
+    return;  // otherwise sema reported it
+  }
   out.port = it->second;
   for (const auto& a : h.args)
     if (a.name == "priority" && a.value && a.value->kind == EK::Number) {

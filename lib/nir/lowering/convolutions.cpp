@@ -2,8 +2,10 @@
 // their ODEs and the increments a spike adds (kernels as functions of t or as ODEs).
 #include "nir/lowering/lowerer.h"
 
+#include <cmath>
 #include <fmt/format.h>
 
+#include "nir/kernel_fit.h"
 #include "nir/kernels.h"
 #include "nir/symbolic.h"
 
@@ -16,7 +18,23 @@ ExprPtr Lowerer::convolution(const ast::Expr& call) {
   const ast::Expr* k = call.args[0].get();
   const ast::Expr* p = call.args[1].get();
   if (spike_port_of_.count(k->text)) std::swap(k, p);
-  auto pit = spike_port_of_.find(p->text);
+  // An element of a vector port, spikes[2], is the port spikes_2; its index must be constant.
+  std::string pname = p->text;
+  if (p->args.size() == 1) {
+    ExprPtr i = convert(expr(*p->args[0]), ValueType::I64);
+    if (i->kind != Expr::Kind::Const) {
+      error("E-UNSUPPORTED", p->span,
+            fmt::format("the element of port '{}' in convolve() must be a constant index", p->text));
+      return constant(0.0);
+    }
+    pname = fmt::format("{}_{}", p->text, long(i->value));
+    if (!spike_port_of_.count(pname)) {
+      error("E-INDEX-RANGE", p->span,
+            fmt::format("index {} is outside vector port '{}'", long(i->value), p->text));
+      return constant(0.0);
+    }
+  }
+  auto pit = spike_port_of_.find(pname);
   if (pit == spike_port_of_.end()) return constant(0.0);
   const int port = pit->second;
   const sema::Symbol* ks = cm_.find(k->text, 0);
@@ -29,7 +47,7 @@ ExprPtr Lowerer::convolution(const ast::Expr& call) {
 
   Convolution c;
   c.kernel = k->text;
-  c.port_name = p->text;
+  c.port_name = pname;
   c.port = port;
   const bool archive = m_->spike_ports[port].is_post;
   c.from_post_archive = archive;
@@ -44,7 +62,7 @@ ExprPtr Lowerer::convolution(const ast::Expr& call) {
       error("E-UNSUPPORTED", call.span,
             fmt::format("convolutions of the postsynaptic port '{}' are supported for "
                         "exponential kernels only",
-                        p->text));
+                        pname));
       return constant(0.0);
     }
     OdeVar& v = m_->ode_vars[c.vars[0]];
@@ -88,7 +106,7 @@ int Lowerer::add_conv_state(Convolution& c, const std::string& name, ExprPtr rhs
 // A kernel given as a function of t, k(t) = sum of polynomial(t) * exp(a t) terms, is the
 // solution of the linear ODE whose characteristic polynomial is prod (s - a_j)^m_j
 // (m_j = 1 + degree of the polynomial of rate a_j). Its states are K, K', ..., K^(n-1)
-// (companion form, as NEST names them: K__X__p, K__X__p__d, ...), each spike adds
+// (companion form, as upstream names them: K__X__p, K__X__p__d, ...), each spike adds
 // k^(i)(0) to K^(i).
 bool Lowerer::kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan span) {
   const ast::Expr* f = nullptr;
@@ -97,13 +115,24 @@ bool Lowerer::kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan 
   if (!f) return false;
   ExprPtr k = convert(expr(*f), ValueType::F64);
   auto poly = kernel_characteristic_polynomial(*k);
+  bool fitted = false;
   if (!poly) {
-    error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
-          fmt::format("kernel '{}' is not a sum of polynomial x exp(a*t) terms; it cannot be "
-                      "turned into a linear ODE",
-                      ks.name),
-          "write the kernel as ODEs (kernel g' = ...) with initial values in the state block");
-    return false;
+    // Outside the exp-polynomial family: ODE-toolbox's numeric fit (kernel_fit.h).
+    std::string why;
+    auto fit = fit_kernel_ode(*k, 8, why);
+    if (!fit) {
+      error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
+            fmt::format("kernel '{}' is not a sum of polynomial x exp(a*t) terms, and the "
+                        "numeric fit of a linear ODE failed: {}",
+                        ks.name, why),
+            "write the kernel as ODEs (kernel g' = ...) with initial values in the state block");
+      return false;
+    }
+    std::vector<ExprPtr> q;
+    for (double ci : fit->c) q.push_back(constant(-ci));
+    q.push_back(constant(1.0));
+    poly = std::move(q);
+    fitted = true;
   }
   std::vector<ExprPtr> p = std::move(*poly);
   const int n = int(p.size()) - 1;
@@ -138,6 +167,16 @@ bool Lowerer::kernel_of_time(const sema::Symbol& ks, Convolution& c, SourceSpan 
     if (!deriv) {
       error("E-KERNEL-UNSUPPORTED", span, fmt::format("kernel '{}' cannot be differentiated", ks.name));
       return false;
+    }
+    if (fitted) {
+      auto v = evaluate_at(*deriv, 0.0);
+      if (!v || !std::isfinite(*v)) {
+        error("E-KERNEL-UNSUPPORTED", ks.kernel_def->span,
+              fmt::format("kernel '{}': its derivative of order {} at t = 0 is not finite, so a "
+                          "spike's increment is undefined",
+                          ks.name, i));
+        return false;
+      }
     }
     m_->compute_internals.body.push_back(
         assign_slot(c.increment_slots[i], sym::substitute(*deriv, {}, zero.get())));

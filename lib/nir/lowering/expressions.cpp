@@ -66,6 +66,16 @@ ExprPtr Lowerer::name(const ast::Expr& e, const sema::ExprInfo* info) {
       return constant(s->name == "e" ? M_E : M_PI);
     case SymbolKind::SpikePort: {
       // The port's value is its summed weight as a rate in 1/s; internally 1/ms.
+      if (s->is_vector) {
+        static const double per_second = units::lookup("Hz")->internal_scale();
+        if (e.args.size() != 1) {
+          error("E-UNSUPPORTED", e.span,
+                fmt::format("vector port '{}' must be read element by element", s->name));
+          return constant(0.0);
+        }
+        return binary(Op::Mul, element(*s, *e.args[0], e.span), constant(per_second),
+                      ValueType::F64);
+      }
       return port_rate(spike_port_of_.at(s->name));
     }
     case SymbolKind::Inline: {
@@ -87,6 +97,7 @@ ExprPtr Lowerer::name(const ast::Expr& e, const sema::ExprInfo* info) {
                                     : make(Expr::Kind::Param, value_type(s->type), it->second);
     }
     default: {
+      if (s->is_vector && e.args.size() == 1) return element(*s, *e.args[0], e.span);
       auto it = slot_of_.find(s);
       if (it == slot_of_.end()) return constant(0.0);
       return make(Expr::Kind::Slot, m_->slots[it->second].type, it->second);

@@ -56,7 +56,7 @@ ValueType value_type(const sema::Type& t) {
   }
 }
 
-// NEST's spelling of a variable: `$` becomes __DOLLAR and each derivative order __d
+// Upstream's spelling of a variable: `$` becomes __DOLLAR and each derivative order __d
 // (g_ex$ -> g_ex__DOLLAR, V' -> V__d); recordables and status keys use these names.
 std::string nest_name(const std::string& name) {
   std::string out;

@@ -74,6 +74,11 @@ class Lowerer {
   std::map<const ast::Function*, int> function_index_;
   std::map<int, int> var_of_slot_;   // ODE variable index of a slot
   std::set<int> kernel_var_slots_;   // state slots that are variables of ODE-form kernels
+  // Vectors (variables and ports): first slot, element count, slot stride.
+  struct VectorLayout {
+    int first = -1, count = 0, stride = 1;
+  };
+  std::map<const sema::Symbol*, VectorLayout> vectors_;
   std::optional<double> time_override_;
   const Function* current_function_ = nullptr;
 
@@ -88,6 +93,9 @@ class Lowerer {
                bool recordable = false);
   static std::string unit_of(const sema::Type& t);
   int find_var(const std::string& given, std::initializer_list<const char*> defaults);
+  std::optional<long> vector_size(const ast::Expr& e, int depth);
+  int element_count(const sema::Symbol& s, const ast::Expr* size);
+  void note_size_parameter(const sema::Symbol& vector, const ast::Expr* size);
 
   // blocks.cpp
   void lower_function(const ast::Function& f, Function& out);
@@ -110,6 +118,10 @@ class Lowerer {
     bool local = false;
     int index = -1;
     ValueType type = ValueType::F64;
+    // An element of a vector: the vector and the index expression as written.
+    const sema::Symbol* vector = nullptr;
+    const ast::Expr* element_index = nullptr;
+    SourceSpan span;
   };
   Block lower_stmts(const ast::Block& b);
   int local_index(const sema::Symbol* s);
@@ -127,6 +139,8 @@ class Lowerer {
   ExprPtr call(const ast::Expr& e, const sema::ExprInfo* info);
   ExprPtr binary_expr(const ast::Expr& e);
   ExprPtr port_rate(int port);
+  // vectors.cpp: x[i] as a slot (constant index) or a checked element access.
+  ExprPtr element(const sema::Symbol& s, const ast::Expr& index, SourceSpan span);
 };
 
 }  // namespace nestjit::nir::lowering

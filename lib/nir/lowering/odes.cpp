@@ -16,6 +16,11 @@ void Lowerer::lower_odes() {
     std::vector<int> slots;
     for (int k = 0; k < ode.order; ++k) {
       const sema::Symbol* sk = cm_.find(ode.name, k);
+      if (sk && sk->is_vector) {
+        error("E-UNSUPPORTED", ode.lhs_span,
+              fmt::format("ODEs of the vector '{}' are not supported yet", ode.name));
+        return;
+      }
       if (!sk || !slot_of_.count(sk)) {
         error("E-ODE-ORDER", ode.lhs_span,
               fmt::format("'{}' needs the state variable '{}' for its order-{} ODE", ode.name,
@@ -77,7 +82,7 @@ ExprPtr Lowerer::delayed(const ast::Expr& call, const sema::Symbol& var) {
   const int var_slot = slot_of_.at(&var);
   for (const auto& d : m_->delays)
     if (d.var_slot == var_slot) {
-      // One delay per variable (as NEST): a second, different delay is not supported.
+      // One delay per variable (as upstream): a second, different delay is not supported.
       return make(Expr::Kind::Slot, ValueType::F64, d.value_slot);
     }
   Delay d;

@@ -24,15 +24,75 @@ std::string Lowerer::unit_of(const sema::Type& t) {
   return t.kind == sema::Type::Kind::Quantity ? units::internal_unit_name(t.dim) : "";
 }
 
+// The element count of a vector declaration: a literal, or a parameter or internal whose
+// initializer folds to an integer. The size is fixed when the model is lowered (the
+// parameter's default); nullopt when it cannot be folded.
+std::optional<long> Lowerer::vector_size(const ast::Expr& e, int depth) {
+  if (depth > 16) return std::nullopt;
+  switch (e.kind) {
+    case EK::Number: return static_cast<long>(e.num);
+    case EK::Paren: return vector_size(*e.args[0], depth + 1);
+    case EK::Name: {
+      const sema::Symbol* s = cm_.find(e.text, 0);
+      if (!s || !s->init || s->is_vector ||
+          (s->kind != SymbolKind::Parameter && s->kind != SymbolKind::Internal))
+        return std::nullopt;
+      return vector_size(*s->init, depth + 1);
+    }
+    case EK::Binary: {
+      auto a = vector_size(*e.args[0], depth + 1), b = vector_size(*e.args[1], depth + 1);
+      if (!a || !b) return std::nullopt;
+      if (e.op == ast::Op::Add) return *a + *b;
+      if (e.op == ast::Op::Sub) return *a - *b;
+      if (e.op == ast::Op::Mul) return *a * *b;
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
+// Element count of a vector symbol, reported when it cannot be fixed at load time.
+int Lowerer::element_count(const sema::Symbol& s, const ast::Expr* size) {
+  constexpr long kMaxElements = 1 << 20;
+  auto n = size ? vector_size(*size, 0) : std::nullopt;
+  if (!n || *n < 1 || *n > kMaxElements) {
+    error("E-UNSUPPORTED", s.span,
+          fmt::format("the size of vector '{}' must be a positive integer literal or a "
+                      "parameter with such a default (at most {})",
+                      s.name, kMaxElements));
+    return 1;
+  }
+  return int(*n);
+}
+
+// Records a size given by a parameter's name, so that the runtime can refuse to change it.
+void Lowerer::note_size_parameter(const sema::Symbol& vector, const ast::Expr* size) {
+  while (size && size->kind == EK::Paren) size = size->args[0].get();
+  if (!size || size->kind != EK::Name) return;
+  const sema::Symbol* p = cm_.find(size->text, 0);
+  if (!p || p->kind != SymbolKind::Parameter || !slot_of_.count(p)) return;
+  m_->vector_size_parameters[slot_of_.at(p)].push_back(vector.name);
+}
+
 void Lowerer::allocate_slots() {
+  // A vector x[n] takes n consecutive slots named x_0 ... x_{n-1}; its symbol maps to the
+  // first. Elements of real-valued state vectors are recordable one by one.
   auto add_all = [&](SymbolKind kind, SlotRole role) {
     for (const sema::Symbol* s : cm_.of_kind(kind)) {
       bool recordable = role == SlotRole::State && s->type.kind == sema::Type::Kind::Quantity;
-      slot_of_[s] = add_slot(slot_name(s->name, s->order), role, value_type(s->type),
-                             unit_of(s->type), recordable);
-      if (s->is_vector)
-        error("E-UNSUPPORTED", s->span,
-              fmt::format("vector variable '{}' is not supported by the runtime yet", s->name));
+      if (!s->is_vector) {
+        slot_of_[s] = add_slot(slot_name(s->name, s->order), role, value_type(s->type),
+                               unit_of(s->type), recordable);
+        continue;
+      }
+      const int n = element_count(*s, s->declaration ? s->declaration->vector_size.get() : nullptr);
+      for (int k = 0; k < n; ++k) {
+        int slot = add_slot(fmt::format("{}_{}", slot_name(s->name, s->order), k), role,
+                            value_type(s->type), unit_of(s->type), recordable);
+        if (k == 0) slot_of_[s] = slot;
+      }
+      vectors_[s] = VectorLayout{slot_of_[s], n, 1};
+      note_size_parameter(*s, s->declaration ? s->declaration->vector_size.get() : nullptr);
     }
   };
   add_all(SymbolKind::Parameter, SlotRole::Parameter);
@@ -40,34 +100,42 @@ void Lowerer::allocate_slots() {
   add_all(SymbolKind::Internal, SlotRole::Internal);
 
   std::set<std::string> post_ports(opts_.post_ports.begin(), opts_.post_ports.end());
+  // A vector port p[n] becomes n ports p_0 ... p_{n-1}, so each element is its own
+  // receptor (SEMANTICS.md 2.4: receptors 1..n in declaration order). Each port's sum and
+  // received slots are adjacent, so element k's sum slot is first + 2k.
   for (const sema::Symbol* s : cm_.of_kind(SymbolKind::SpikePort)) {
-    SpikePort p;
-    p.name = s->name;
-    p.sum_slot = add_slot("__spikes__" + s->name, SlotRole::SpikeInput, ValueType::F64);
-    p.received_slot = add_slot("__received__" + s->name, SlotRole::SpikeReceived, ValueType::F64);
-    m_->slots[p.sum_slot].port = m_->slots[p.received_slot].port =
-        static_cast<int>(m_->spike_ports.size());
-    // Without an explicit post_ports option, a synapse's port named like "post..." is fed
-    // by the postsynaptic neuron, as in every corpus synapse.
-    p.is_post = m_->is_synapse &&
-                (post_ports.count(s->name) ||
-                 (opts_.post_ports.empty() && s->name.find("post") != std::string::npos));
-    p.excitatory = s->port->excitatory;
-    p.inhibitory = s->port->inhibitory;
-    if (s->is_vector)
-      error("E-UNSUPPORTED", s->span,
-            fmt::format("vector port '{}' is not supported by the runtime yet", s->name));
-    spike_port_of_[s->name] = static_cast<int>(m_->spike_ports.size());
-    m_->spike_ports.push_back(p);
+    const int n = s->is_vector ? element_count(*s, s->port->vector_size.get()) : 1;
+    for (int k = 0; k < n; ++k) {
+      SpikePort p;
+      p.name = s->is_vector ? fmt::format("{}_{}", s->name, k) : s->name;
+      p.sum_slot = add_slot("__spikes__" + p.name, SlotRole::SpikeInput, ValueType::F64);
+      p.received_slot = add_slot("__received__" + p.name, SlotRole::SpikeReceived, ValueType::F64);
+      m_->slots[p.sum_slot].port = m_->slots[p.received_slot].port =
+          static_cast<int>(m_->spike_ports.size());
+      // Without an explicit post_ports option, a synapse's port named like "post..." is fed
+      // by the postsynaptic neuron, as in every corpus synapse.
+      p.is_post = m_->is_synapse &&
+                  (post_ports.count(s->name) ||
+                   (opts_.post_ports.empty() && s->name.find("post") != std::string::npos));
+      p.excitatory = s->port->excitatory;
+      p.inhibitory = s->port->inhibitory;
+      if (k == 0 && s->is_vector) vectors_[s] = VectorLayout{p.sum_slot, n, 2};
+      spike_port_of_[p.name] = static_cast<int>(m_->spike_ports.size());
+      m_->spike_ports.push_back(p);
+    }
   }
   for (const sema::Symbol* s : cm_.of_kind(SymbolKind::ContinuousPort)) {
-    ContinuousPort p;
-    p.name = s->name;
-    p.slot = add_slot(s->name, SlotRole::ContinuousInput, ValueType::F64, unit_of(s->type));
-    m_->slots[p.slot].port = static_cast<int>(m_->continuous_ports.size());
-    cont_port_of_[s->name] = static_cast<int>(m_->continuous_ports.size());
-    slot_of_[s] = p.slot;
-    m_->continuous_ports.push_back(p);
+    const int n = s->is_vector ? element_count(*s, s->port->vector_size.get()) : 1;
+    for (int k = 0; k < n; ++k) {
+      ContinuousPort p;
+      p.name = s->is_vector ? fmt::format("{}_{}", s->name, k) : s->name;
+      p.slot = add_slot(p.name, SlotRole::ContinuousInput, ValueType::F64, unit_of(s->type));
+      m_->slots[p.slot].port = static_cast<int>(m_->continuous_ports.size());
+      cont_port_of_[p.name] = static_cast<int>(m_->continuous_ports.size());
+      if (k == 0) slot_of_[s] = p.slot;
+      m_->continuous_ports.push_back(p);
+    }
+    if (s->is_vector) vectors_[s] = VectorLayout{slot_of_[s], n, 1};
   }
   if (m_->is_synapse) {
     m_->weight_slot = find_var(opts_.weight_variable, {"w", "weight"});

@@ -26,16 +26,34 @@ std::optional<Lowerer::Place> Lowerer::place(const ast::Expr& target) {
   if (!info || !info->symbol) return std::nullopt;
   const sema::Symbol* s = info->symbol;
   if (s->kind == SymbolKind::Local) return Place{true, local_index(s), value_type(s->type)};
+  if (s->is_vector && target.args.size() == 1) {
+    Place p{false, slot_of_.count(s) ? slot_of_.at(s) : -1, value_type(s->type)};
+    p.vector = s;
+    p.index = -1;
+    p.element_index = target.args[0].get();
+    p.span = target.span;
+    return p;
+  }
   auto it = slot_of_.find(s);
   if (it == slot_of_.end()) return std::nullopt;
   return Place{false, it->second, m_->slots[it->second].type};
 }
 
 ExprPtr Lowerer::read(const Place& p) {
+  if (p.vector) return element(*p.vector, *p.element_index, p.span);
   return make(p.local ? Expr::Kind::Local : Expr::Kind::Slot, p.type, p.index);
 }
 
 StmtPtr Lowerer::write(const Place& p, ExprPtr v) {
+  if (p.vector) {
+    ExprPtr target = element(*p.vector, *p.element_index, p.span);
+    if (target->kind == Expr::Kind::Slot) return assign_slot(target->index, convert(std::move(v), p.type));
+    auto st = std::make_unique<Stmt>();
+    st->kind = Stmt::Kind::AssignElement;
+    st->value = convert(std::move(v), p.type);
+    st->element = std::move(target);
+    return st;
+  }
   auto st = std::make_unique<Stmt>();
   st->kind = p.local ? Stmt::Kind::AssignLocal : Stmt::Kind::AssignSlot;
   st->index = p.index;

@@ -86,7 +86,7 @@ class Checker {
   // Model-level variables (parameters, state, internals) are all declared first, in source
   // order, so that an initializer may use a variable of another block whatever the block
   // order in the file (the corpus does both). Within one block, an initializer may only use
-  // names declared before it (NEST evaluates a block top to bottom), and never its own name.
+  // names declared before it (upstream evaluates a block top to bottom), and never its own name.
   struct PendingDecl {
     const ast::Declaration* decl;
     SymbolKind kind;

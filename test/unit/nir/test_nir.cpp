@@ -5,12 +5,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "nir/kernel_fit.h"
 #include "nir/lower.h"
+#include "nir/symbolic.h"
 #include "sema/model.h"
 #include "support/diagnostic.h"
 #include "syntax/parser.h"
@@ -78,6 +81,8 @@ double eval(const nir::Expr& e, const std::vector<double>& slots, const std::vec
     }
     case K::Builtin:
       if (e.builtin == sema::Builtin::Exp) return std::exp(arg(0));
+      if (e.builtin == sema::Builtin::Sin) return std::sin(arg(0));
+      if (e.builtin == sema::Builtin::Cos) return std::cos(arg(0));
       break;
     default: break;
   }
@@ -616,4 +621,200 @@ TEST_CASE("nir: control flow and for loops lower to If and While") {
   CHECK(b[3]->else_body.size() == 1);
   CHECK(l->model->update.locals == 1);
   CHECK(l->model->update.local_types == std::vector<ValueType>{ValueType::I64});
+}
+
+// ---- vectors (issue 8) ----
+
+TEST_CASE("nir: vector slot layout: n consecutive slots x_0..x_{n-1}, size from a parameter") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        n integer = 2 + 1\n"
+      "        w[n] real = 1.5\n"
+      "    state:\n"
+      "        x[4] mV = -70 mV\n"
+      "        y real = 0\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  const int w0 = slot(m, "w_0"), x0 = slot(m, "x_0");
+  CHECK(slot(m, "w_2") == w0 + 2);
+  CHECK(m.find_slot("w_3") < 0);
+  CHECK(m.find_slot("w") < 0);
+  for (int k = 0; k < 4; ++k) {
+    CAPTURE(k);
+    CHECK(slot(m, "x_" + std::to_string(k)) == x0 + k);
+    CHECK(m.slots[x0 + k].role == SlotRole::State);
+    CHECK(m.slots[x0 + k].recordable);
+    CHECK(m.slots[x0 + k].unit == "mV");
+  }
+  CHECK(m.slots[w0].role == SlotRole::Parameter);
+  // Every element gets the initializer.
+  auto s = initialise(m);
+  for (int k = 0; k < 3; ++k) CHECK(s[w0 + k] == doctest::Approx(1.5));
+  for (int k = 0; k < 4; ++k) CHECK(s[x0 + k] == doctest::Approx(-70.0));
+}
+
+TEST_CASE("nir: vector element loads and stores") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x[3] real = 0\n"
+      "        i integer = 0\n"
+      "        y real = 0\n"
+      "    update:\n"
+      "        x[1] = 2\n"
+      "        x[i] = y\n"
+      "        y = x[i + 1]\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  const auto& body = m.update.body;
+  REQUIRE(body.size() == 3);
+  // A constant index is the element's own slot.
+  CHECK(body[0]->kind == nir::Stmt::Kind::AssignSlot);
+  CHECK(body[0]->index == slot(m, "x_1"));
+  // Any other index is a checked element access: first slot, count, stride, name.
+  REQUIRE(body[1]->kind == nir::Stmt::Kind::AssignElement);
+  const nir::Expr& target = *body[1]->element;
+  CHECK(target.kind == nir::Expr::Kind::SlotElement);
+  CHECK(target.index == slot(m, "x_0"));
+  CHECK(target.count == 3);
+  CHECK(target.stride == 1);
+  CHECK(target.name == "x");
+  REQUIRE(target.args.size() == 1);
+  CHECK(target.args[0]->type == ValueType::I64);
+  CHECK(body[2]->kind == nir::Stmt::Kind::AssignSlot);
+  CHECK(body[2]->value->kind == nir::Expr::Kind::SlotElement);
+}
+
+TEST_CASE("nir: a constant index outside a vector is E-INDEX-RANGE") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x[3] real = 0\n"
+      "    update:\n"
+      "        x[3] = 1\n");
+  CHECK_FALSE(l->model);
+  CHECK(render(l->diags).find("5:9: error[E-INDEX-RANGE]: index 3 is outside vector 'x' of size 3") !=
+        std::string::npos);
+}
+
+TEST_CASE("nir: a vector spike port is one port (receptor) per element") {
+  auto l = lower_text(
+      "model m:\n"
+      "    parameters:\n"
+      "        tau ms = 2 ms\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "        i integer = 0\n"
+      "    equations:\n"
+      "        kernel k = exp(-t / tau)\n"
+      "    input:\n"
+      "        sp[3] <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(k, sp[2]) + sp[i] * s\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.spike_ports.size() == 3);
+  for (int k = 0; k < 3; ++k) CHECK(m.spike_ports[k].name == "sp_" + std::to_string(k));
+  // Sum and received slots alternate, so element k's sum slot is first + 2k.
+  CHECK(m.spike_ports[1].sum_slot == m.spike_ports[0].sum_slot + 2);
+  CHECK(m.spike_ports[2].sum_slot == m.spike_ports[0].sum_slot + 4);
+  // convolve(k, sp[2]) convolves with the third element only.
+  REQUIRE(m.convolutions.size() == 1);
+  CHECK(m.convolutions[0].port == 2);
+  CHECK(m.ode_vars[m.convolutions[0].vars[0]].name == "k__X__sp_2");
+  // sp[i] reads the sum slots with stride 2.
+  const nir::Expr* v = assigned(m.update, slot(m, "x"));
+  REQUIRE(v);
+  std::function<const nir::Expr*(const nir::Expr&)> find = [&](const nir::Expr& e) -> const nir::Expr* {
+    if (e.kind == nir::Expr::Kind::SlotElement) return &e;
+    for (const auto& a : e.args)
+      if (auto* f = find(*a)) return f;
+    return nullptr;
+  };
+  const nir::Expr* el = find(*v);
+  REQUIRE(el);
+  CHECK(el->index == m.spike_ports[0].sum_slot);
+  CHECK(el->stride == 2);
+  CHECK(el->count == 3);
+}
+
+// ---- the numeric kernel fit (ODE-toolbox's approach, nir/kernel_fit.h) ----
+
+TEST_CASE("nir: numeric kernel fit finds the lowest-order ODE of exp(-t/2) sin(t)") {
+  // Characteristic polynomial (s + 1/2)^2 + 1 = s^2 + s + 5/4: k'' = -5/4 k - k'.
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x real = 0\n"
+      "    equations:\n"
+      "        kernel k = exp(-t / (2 ms)) * sin(t / ms)\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    update:\n"
+      "        integrate_odes()\n"
+      "        x = convolve(k, spikes)\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.convolutions.size() == 1);
+  const nir::Convolution& c = m.convolutions[0];
+  REQUIRE(c.vars.size() == 2);
+  auto s = initialise(m);
+  const nir::AnalyticBlock& b = m.analytic_blocks.at(m.ode_vars[c.vars[0]].block);
+  const int r0 = m.ode_vars[c.vars[0]].row, r1 = m.ode_vars[c.vars[1]].row;
+  auto A = [&](int i, int j) { return s[b.a_slot + i * 2 + j]; };
+  CHECK(A(r0, r1) == doctest::Approx(1.0));
+  CHECK(A(r1, r0) == doctest::Approx(-1.25).epsilon(1e-9));
+  CHECK(A(r1, r1) == doctest::Approx(-1.0).epsilon(1e-9));
+  // Increments: k(0) = 0, k'(0) = 1.
+  CHECK(s[c.increment_slots[0]] == doctest::Approx(0.0));
+  CHECK(s[c.increment_slots[1]] == doctest::Approx(1.0));
+}
+
+TEST_CASE("nir: numeric kernel fit: cosh(t) t gives order 4, verified away from the fit points") {
+  // t cosh(t) = (t e^t + t e^-t)/2: (s^2 - 1)^2 = s^4 - 2 s^2 + 1, so k'''' = -k + 2 k''.
+  nir::Expr t;
+  t.kind = nir::Expr::Kind::Time;
+  auto k = nir::sym::mul(nir::sym::clone(t), nir::sym::call(sema::Builtin::Cosh, nir::sym::clone(t)));
+  std::string why;
+  auto fit = nir::fit_kernel_ode(*k, 8, why);
+  REQUIRE_MESSAGE(fit, why);
+  REQUIRE(fit->c.size() == 4);
+  CHECK(fit->c[0] == doctest::Approx(-1.0).epsilon(1e-7));
+  CHECK(std::fabs(fit->c[1]) < 1e-7);
+  CHECK(fit->c[2] == doctest::Approx(2.0).epsilon(1e-7));
+  CHECK(std::fabs(fit->c[3]) < 1e-7);
+}
+
+TEST_CASE("nir: numeric kernel fit: no ODE, or parameters in the kernel, are clear diagnostics") {
+  auto lower_kernel = [](const std::string& params, const std::string& kernel) {
+    auto l = std::make_unique<Lowered>();
+    const std::string text = "model m:\n    parameters:\n        tau ms = 2 ms\n" + params +
+                             "    state:\n        x real = 0\n    equations:\n        kernel k = " +
+                             kernel +
+                             "\n    input:\n        spikes <- spike\n    update:\n"
+                             "        integrate_odes()\n        x = convolve(k, spikes)\n";
+    auto parsed = syntax::parse(make_source("t.nestml", text), l->diags);
+    REQUIRE(parsed.has_value());
+    l->unit = std::make_unique<ast::CompilationUnit>(std::move(*parsed));
+    l->checked = sema::check(*l->unit, {}, l->diags);
+    REQUIRE_FALSE(l->diags.has_errors());
+    l->model = nir::lower(*l->checked.at(0), {}, l->diags);
+    return l;
+  };
+  {
+    auto l = lower_kernel("", "1 / (1 + t / ms)");
+    CHECK_FALSE(l->model);
+    CHECK(render(l->diags).find("error[E-KERNEL-UNSUPPORTED]: kernel 'k' is not a sum of "
+                                "polynomial x exp(a*t) terms, and the numeric fit of a linear "
+                                "ODE failed: it satisfies no linear homogeneous ODE with "
+                                "constant coefficients of order 1 to 8") != std::string::npos);
+  }
+  {
+    auto l = lower_kernel("", "sin(t / tau)");
+    CHECK_FALSE(l->model);
+    CHECK(render(l->diags).find("failed: it depends on parameters or internals") !=
+          std::string::npos);
+  }
 }
