@@ -174,12 +174,12 @@ model overrun:
   // Steps 1..4 write x[0..3]; the 5th writes x[4] at t = 0.5 ms.
   CHECK(msg.find("index 4 is outside vector 'x' of size 4 in overrun #1 at t = 0.5 ms") !=
         std::string::npos);
-  // The instance stays intact: the out-of-range writes went nowhere (x_0 keeps 1). The
-  // failure is raised at the end of the min-delay slice (10 steps) in which it happened.
+  // The instance stays intact: the out-of-range write went nowhere (x_0 keeps 1). A failing
+  // instance stops at the end of the step in which it failed (the 5th), so i is 5.
   auto st = k.get_status(n[0]);
   CHECK(st.at("x_0") == doctest::Approx(1.0));
   CHECK(st.at("x_3") == doctest::Approx(4.0));
-  CHECK(st.at("i") == doctest::Approx(10.0));
+  CHECK(st.at("i") == doctest::Approx(5.0));
 }
 
 TEST_CASE("vectors: a constant index outside the vector is a load-time error") {
