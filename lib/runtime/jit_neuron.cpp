@@ -15,6 +15,32 @@ void Node::set_status(const std::string& key, double) {
   throw std::invalid_argument(fmt::format("{} has no settable property '{}'", model_name(), key));
 }
 
+void Node::set_params(const Params& params, const DeviceContext&) {
+  for (const auto& [key, v] : params) {
+    const double* d = std::get_if<double>(&v);
+    if (!d) throw std::invalid_argument(fmt::format("parameter '{}' needs a number", key));
+    set_status(key, *d);
+  }
+}
+
+std::string Node::check_input(bool, int) const { return model_name() + " takes no input"; }
+
+std::string JitNeuron::check_input(bool current, int receptor) const {
+  if (current) {
+    if (receptor < 0 || receptor >= int(currents_.size()))
+      return fmt::format("{} has {} continuous input port(s); receptor_type {} does not exist",
+                         model_->name(), currents_.size(), receptor);
+    return {};
+  }
+  const int n = int(receptors_.size());
+  const bool ok = n == 1 ? receptor == 0 : receptor >= 1 && receptor <= n;
+  if (!ok)
+    return n == 0 ? fmt::format("{} has no spike input port", model_->name())
+                  : fmt::format("{} has spike receptors {}; receptor_type {} does not exist",
+                                model_->name(), n == 1 ? "0" : fmt::format("1..{}", n), receptor);
+  return {};
+}
+
 // Pairs each excitatory port with the next inhibitory one.
 std::vector<Receptor> receptors_of(const nir::Model& ir) {
   std::vector<Receptor> out;
@@ -173,7 +199,7 @@ void JitNeuron::attach(Multimeter* mm, double resolution) {
 void JitNeuron::sample(int64_t step, double h) {
   bool inlines_ready = false;
   for (const Sampler& s : samplers_) {
-    if (step % s.every != 0) continue;
+    if (!s.mm->samples_at(step)) continue;
     if (!inlines_ready && !model_->ir->recordable_inlines.empty()) {
       inline_values_.resize(model_->ir->recordable_inlines.size());
       model_->code->recordable_inlines(&ctx_, inline_values_.data());

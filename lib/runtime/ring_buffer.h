@@ -10,10 +10,16 @@ namespace nestjit::runtime {
 class RingBuffer {
  public:
   // `horizon` = how many steps ahead a value may be added (max delay + slice length).
-  explicit RingBuffer(size_t horizon = 1) : data_(horizon + 1, 0.0) {}
+  explicit RingBuffer(size_t horizon = 1) { resize(horizon); }
 
+  // The size is a power of two, so that the index is a mask rather than a division.
   void resize(size_t horizon) {
-    if (horizon + 1 > data_.size()) data_.assign(horizon + 1, 0.0);
+    size_t n = 1;
+    while (n < horizon + 1) n <<= 1;
+    if (n > data_.size()) {
+      data_.assign(n, 0.0);
+      mask_ = n - 1;
+    }
   }
   void add(int64_t step, double v) { data_[index(step)] += v; }
   double take(int64_t step) {
@@ -26,8 +32,9 @@ class RingBuffer {
   void clear() { std::fill(data_.begin(), data_.end(), 0.0); }
 
  private:
-  size_t index(int64_t step) const { return static_cast<size_t>(step % int64_t(data_.size())); }
+  size_t index(int64_t step) const { return static_cast<size_t>(step) & mask_; }
   std::vector<double> data_;
+  size_t mask_ = 0;
 };
 
 }  // namespace nestjit::runtime
