@@ -244,6 +244,9 @@ class Kernel {
   double time() const;  // ms simulated so far
   double resolution() const;
   std::map<std::string, double> get_status(uint64_t node) const;
+  // A list-valued status entry of a device (spike_times, spike_weights,
+  // spike_multiplicities, amplitude_times, amplitude_values), as the device stores it.
+  std::vector<double> get_list(uint64_t node, const std::string& name) const;
   void set_status(const NodeCollection& nodes, const Params& params);
   Connections get_connections(const NodeCollection& source, const NodeCollection& target = {},
                               const std::string& synapse_model = {});

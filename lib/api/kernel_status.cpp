@@ -30,6 +30,14 @@ std::map<std::string, double> Kernel::get_status(uint64_t node) const {
   }
 }
 
+std::vector<double> Kernel::get_list(uint64_t node, const std::string& name) const {
+  try {
+    return impl_->net->node(node).get_list(name);
+  } catch (const std::exception& e) {
+    throw Error(e.what());
+  }
+}
+
 ModelInfo Kernel::model_info(const std::string& model) const {
   const runtime::LoadedModel& m = impl_->model(model);
   const nir::Model& ir = *m.ir;

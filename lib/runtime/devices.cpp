@@ -171,6 +171,13 @@ std::map<std::string, double> SpikeGenerator::get_status() const {
   return out;
 }
 
+std::vector<double> SpikeGenerator::get_list(const std::string& key) const {
+  if (key == "spike_times") return p_.spike_times;
+  if (key == "spike_weights") return p_.spike_weights;
+  if (key == "spike_multiplicities") return p_.spike_multiplicities;
+  return Node::get_list(key);
+}
+
 void SpikeGenerator::prepare(Network& net) {
   // Spikes at or before the current time are never sent (the reference drops them too).
   const int64_t origin = std::llround(p_.window.origin / net.resolution());
@@ -293,6 +300,12 @@ void StepCurrentGenerator::set_params(const Params& params, const DeviceContext&
   steps_ = std::move(steps);
   window_ = w;
   next_ = 0;
+}
+
+std::vector<double> StepCurrentGenerator::get_list(const std::string& key) const {
+  if (key == "amplitude_times") return times_;
+  if (key == "amplitude_values") return values_;
+  return Node::get_list(key);
 }
 
 std::map<std::string, double> StepCurrentGenerator::get_status() const {

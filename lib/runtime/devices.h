@@ -35,6 +35,7 @@ class SpikeGenerator : public Node {
   void set_params(const Params& params, const DeviceContext& ctx) override;
   std::map<std::string, double> get_status() const override;
   std::string check_input(bool, int) const override { return "a spike_generator takes no input"; }
+  std::vector<double> get_list(const std::string& key) const override;
   // Grid spike times (ms) only, as the unit tests set them.
   void set_spike_times(const std::vector<double>& times_ms, double resolution);
 
@@ -95,6 +96,7 @@ class DcGenerator : public CurrentGenerator {
 class StepCurrentGenerator : public CurrentGenerator {
  public:
   std::string model_name() const override { return "step_current_generator"; }
+  std::vector<double> get_list(const std::string& key) const override;
   void update(Network& net, int64_t from, int64_t to) override;
   void set_params(const Params& params, const DeviceContext& ctx) override;
   std::map<std::string, double> get_status() const override;

@@ -23,6 +23,10 @@ void Node::set_params(const Params& params, const DeviceContext&) {
   }
 }
 
+std::vector<double> Node::get_list(const std::string& key) const {
+  throw std::invalid_argument(fmt::format("{} has no list '{}'", model_name(), key));
+}
+
 std::string Node::check_input(bool, int) const { return model_name() + " takes no input"; }
 
 std::string JitNeuron::check_input(bool current, int receptor) const {

@@ -44,6 +44,8 @@ class Node {
   virtual void prepare(Network& net) {}  // before the first slice of a Simulate
   // Status as (name, value) pairs in internal units.
   virtual std::map<std::string, double> get_status() const { return {}; }
+  // A list-valued status entry; throws std::invalid_argument when there is none.
+  virtual std::vector<double> get_list(const std::string& key) const;
   virtual void set_status(const std::string& key, double value);
   // Sets several parameters at once. Devices check all of them before changing anything;
   // the default passes each number to set_status.
