@@ -257,6 +257,13 @@ class Kernel {
   void write_csv(uint64_t recorder, const std::string& path) const;
   // Number of connections (static and plastic), as num_connections reports it.
   size_t num_connections() const;
+  // Counters of the network since the last reset(), for benchmarks.
+  struct NetworkCounters {
+    size_t spikes = 0;           // spikes emitted by nodes (not counting Poisson draws)
+    size_t synaptic_events = 0;  // spike deliveries over static connections
+    size_t static_synapses = 0, static_bytes = 0;  // stored static synapses and their bytes
+  };
+  NetworkCounters network_counters() const;
   // What a multimeter can record from a model, in NEST's order.
   std::vector<std::string> recordables(const std::string& model) const;
   ModelInfo model_info(const std::string& model) const;

@@ -220,6 +220,17 @@ size_t Kernel::num_connections() const {
   return impl_->net->static_count() + impl_->net->plastic_count();
 }
 
+Kernel::NetworkCounters Kernel::network_counters() const {
+  auto& net = *impl_->net;
+  NetworkCounters c;
+  c.spikes = net.spikes_emitted();
+  c.synaptic_events = net.synaptic_events();
+  c.static_synapses = net.static_count();
+  net.static_row(1);  // merges staged synapses, so the bytes are those of the rows
+  c.static_bytes = net.static_bytes();
+  return c;
+}
+
 std::vector<double> Connections::get(const std::string& name) const {
   std::vector<double> out;
   auto& net = *kernel_->impl_->net;

@@ -116,10 +116,28 @@ void JitNeuron::prepare(Network& net) {
   for (auto& r : spike_sums_) r.resize(horizon);
   for (auto& r : spike_flags_) r.resize(horizon);
   for (auto& r : currents_) r.resize(horizon);
+  direct_ready_ = receptors_.size() == 1 && receptors_[0].excitatory >= 0;
+  if (direct_ready_) {
+    const int ports[2] = {receptors_[0].excitatory, receptors_[0].inhibitory};
+    direct_inhibitory_ = ports[1] >= 0;
+    for (int i = 0; i < 2; ++i) {
+      const int port = ports[i] >= 0 ? ports[i] : ports[0];
+      direct_[i] = {spike_sums_[port].data(), spike_flags_[port].data()};
+    }
+    direct_mask_ = spike_sums_[ports[0]].mask();
+  }
 }
 
 void JitNeuron::receive_spike(int64_t step, double weight, int receptor, long multiplicity,
                               NodeId, int64_t) {
+  if (direct_ready_ && receptor == 0) {
+    const bool inhibitory = weight < 0 && direct_inhibitory_;
+    const DirectInput& in = direct_[inhibitory ? 1 : 0];
+    const size_t i = size_t(step) & direct_mask_;
+    in.sum[i] += (inhibitory ? -weight : weight) * double(multiplicity);
+    in.flag[i] += 1.0;
+    return;
+  }
   // With a single receptor NEST numbers it 0; with several they count from 1.
   int index = receptors_.size() == 1 ? receptor : receptor - 1;
   if (index < 0 || index >= int(receptors_.size()))

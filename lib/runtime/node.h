@@ -97,6 +97,15 @@ class JitNeuron : public Node, public CodeHost {
 
  private:
   std::vector<Receptor> receptors_;
+  // Delivery fast path for the common single-receptor case, set up by prepare(): the
+  // ring buffers of the excitatory [0] and inhibitory [1] port, read without indirection.
+  struct DirectInput {
+    double* sum = nullptr;
+    double* flag = nullptr;
+  };
+  DirectInput direct_[2];
+  size_t direct_mask_ = 0;
+  bool direct_ready_ = false, direct_inhibitory_ = false;
 
   std::shared_ptr<const LoadedModel> model_;
   std::vector<double> slots_;

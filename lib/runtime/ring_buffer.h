@@ -30,6 +30,9 @@ class RingBuffer {
   }
   double peek(int64_t step) const { return data_[index(step)]; }
   void clear() { std::fill(data_.begin(), data_.end(), 0.0); }
+  // Direct access for hot delivery paths: slot of `step` is data()[step & mask()].
+  double* data() { return data_.data(); }
+  size_t mask() const { return mask_; }
 
  private:
   size_t index(int64_t step) const { return static_cast<size_t>(step) & mask_; }

@@ -240,7 +240,7 @@ TEST_CASE("spike_generator with off-grid times and default flags is refused at c
   CHECK(k.create("parrot_neuron")[0] == 1);
 }
 
-TEST_CASE("dc_generator: active for the samples in [start, stop), seen one delay + step later") {
+TEST_CASE("dc_generator: active for the samples start <= t < stop, seen one delay + step later") {
   run_current_case("dc_generator", "dc_generator");
 }
 TEST_CASE("dc_generator origin shifts the window") { run_current_case("dc_generator_origin", "dc_generator"); }
@@ -265,7 +265,7 @@ TEST_CASE("dc_generator: an off-grid start is refused as NEST refuses it") {
   }
 }
 
-TEST_CASE("multimeter interval, offset, start, stop, origin: samples in (start, stop]") {
+TEST_CASE("multimeter interval, offset, start, stop, origin: samples with start < t <= stop") {
   NESTJIT_REQUIRE_SHARED(dir, kDir + "multimeter_window");
   Bench b;
   if (!b.ok) return;
@@ -381,7 +381,7 @@ TEST_CASE("static synapse delays are rounded to the nearest step, halves up") {
   compare_trace(b.k.multimeter_events(mm[0]), trace, "V_m", "V_m");
 }
 
-TEST_CASE("poisson_generator: an independent train per target inside (start, stop], in distribution") {
+TEST_CASE("poisson_generator: an independent train per target, start < T <= stop, in distribution") {
   NESTJIT_REQUIRE_SHARED(dir, kDir + "poisson_generator_window");
   const json f = read_json(dir + "/protocol.json").at("findings");
   nestjit::Kernel k({.resolution_ms = 0.1, .rng_seed = 1});
