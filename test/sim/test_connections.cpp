@@ -52,7 +52,7 @@ TEST_CASE("one_to_one and all_to_all make the pairs they name") {
   for (size_t i = 0; i < self.source.size(); ++i) CHECK(self.source[i] != self.target[i]);
 }
 
-TEST_CASE("fixed_indegree: every target gets exactly K sources; flags honoured") {
+TEST_CASE("fixed_indegree: every target gets exactly K sources, flags honoured") {
   nestjit::Kernel k;
   auto pop = k.create("parrot_neuron", 50);
   ConnSpec spec = ConnSpec::fixed_indegree_of(49);
@@ -138,7 +138,7 @@ TEST_CASE("pairwise_bernoulli: the count within 4 sd of n p, no autapses when as
                        doctest::Contains("p must be in [0, 1]"), nestjit::Error);
 }
 
-TEST_CASE("weights and delays: constant, array, distributions; delays rounded to the grid") {
+TEST_CASE("weights and delays: constant, array, distributions, delays rounded to the grid") {
   nestjit::Kernel k;
   auto a = k.create("parrot_neuron", 2), b = k.create("parrot_neuron", 2);
   nestjit::SynSpec s;
@@ -185,7 +185,7 @@ TEST_CASE("weights and delays: constant, array, distributions; delays rounded to
   CHECK(*ds.rbegin() == 30);
 }
 
-TEST_CASE("the same seed gives the same network and the same spikes; another seed another") {
+TEST_CASE("the same seed gives the same network and the same spikes, another seed another") {
   auto run = [](uint64_t seed) {
     nestjit::Kernel k({.resolution_ms = 0.1, .rng_seed = seed});
     auto pg = k.create("poisson_generator", 1, {{"rate", 200.0}});
