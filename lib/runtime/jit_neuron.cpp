@@ -124,7 +124,7 @@ void JitNeuron::prepare(Network& net) {
       const int port = ports[i] >= 0 ? ports[i] : ports[0];
       direct_[i] = {spike_sums_[port].data(), spike_flags_[port].data()};
     }
-    direct_mask_ = spike_sums_[ports[0]].mask();
+    direct_size_ = spike_sums_[ports[0]].size();
   }
 }
 
@@ -133,7 +133,7 @@ void JitNeuron::receive_spike(int64_t step, double weight, int receptor, long mu
   if (direct_ready_ && receptor == 0) {
     const bool inhibitory = weight < 0 && direct_inhibitory_;
     const DirectInput& in = direct_[inhibitory ? 1 : 0];
-    const size_t i = size_t(step) & direct_mask_;
+    const size_t i = size_t(step) % direct_size_;
     in.sum[i] += (inhibitory ? -weight : weight) * double(multiplicity);
     in.flag[i] += 1.0;
     return;

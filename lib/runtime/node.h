@@ -104,7 +104,7 @@ class JitNeuron : public Node, public CodeHost {
     double* flag = nullptr;
   };
   DirectInput direct_[2];
-  size_t direct_mask_ = 0;
+  size_t direct_size_ = 1;  // all of a neuron's ring buffers have the same size
   bool direct_ready_ = false, direct_inhibitory_ = false;
 
   std::shared_ptr<const LoadedModel> model_;
