@@ -97,14 +97,76 @@ struct NodeCollection {
 using Value = std::variant<double, std::vector<double>, std::string, std::vector<std::string>>;
 using Params = std::map<std::string, Value>;
 
-enum class ConnRule { all_to_all, one_to_one };
+// ---- Connection rules, weights and delays (PyNEST's conn_spec and syn_spec) ----
+enum class ConnRule {
+  all_to_all,
+  one_to_one,
+  fixed_indegree,      // every target gets `indegree` sources drawn at random
+  fixed_outdegree,     // every source gets `outdegree` targets drawn at random
+  fixed_total_number,  // `N` (source, target) pairs drawn at random
+  pairwise_bernoulli,  // every (source, target) pair connected with probability `p`
+};
+
+// A rule with its parameters. Converts from a bare ConnRule, so connect(a, b,
+// ConnRule::one_to_one, syn) keeps working.
+struct ConnSpec {
+  ConnRule rule = ConnRule::all_to_all;
+  size_t indegree = 0, outdegree = 0, N = 0;
+  double p = 0.0;
+  bool allow_autapses = true;   // a node may connect to itself
+  bool allow_multapses = true;  // a pair may be connected more than once
+  ConnSpec() = default;
+  ConnSpec(ConnRule r) : rule(r) {}  // NOLINT: implicit on purpose
+  static ConnSpec fixed_indegree_of(size_t k) { ConnSpec c(ConnRule::fixed_indegree); c.indegree = k; return c; }
+  static ConnSpec fixed_outdegree_of(size_t k) { ConnSpec c(ConnRule::fixed_outdegree); c.outdegree = k; return c; }
+  static ConnSpec fixed_total_number_of(size_t n) { ConnSpec c(ConnRule::fixed_total_number); c.N = n; return c; }
+  static ConnSpec pairwise_bernoulli_with(double p) { ConnSpec c(ConnRule::pairwise_bernoulli); c.p = p; return c; }
+};
+
+// A distribution to draw connection weights or delays from (PyNEST's nest.random.*), drawn
+// from the kernel's seeded random streams (KernelOptions::rng_seed).
+struct Distribution {
+  enum class Kind { uniform, normal, normal_clipped, lognormal, exponential };
+  Kind kind = Kind::uniform;
+  double a = 0.0, b = 1.0;  // uniform: min, max; normal, lognormal: mean, std; exponential: beta
+  double min = 0.0, max = 0.0;  // normal_clipped: values outside [min, max] are redrawn
+  static Distribution uniform(double min, double max) { return {Kind::uniform, min, max}; }
+  static Distribution normal(double mean, double std) { return {Kind::normal, mean, std}; }
+  static Distribution normal_clipped(double mean, double std, double min, double max) {
+    return {Kind::normal_clipped, mean, std, min, max};
+  }
+  // Of the underlying normal, as the reference simulator defines them: exp(mean + std * N(0,1)).
+  static Distribution lognormal(double mean, double std) { return {Kind::lognormal, mean, std}; }
+  static Distribution exponential(double beta) { return {Kind::exponential, beta, 0.0}; }
+};
+
+// The weight or delay of the connections one connect() makes: unset (the default), one
+// number for all, one number per connection (in the order connect() makes them), or drawn
+// per connection from a distribution. Assigns like the std::optional<double> it replaces.
+class SynValue {
+ public:
+  SynValue() = default;
+  SynValue(double v) : v_(v) {}                                   // NOLINT
+  SynValue(std::vector<double> per_connection) : v_(std::move(per_connection)) {}  // NOLINT
+  SynValue(Distribution d) : v_(d) {}                             // NOLINT
+  bool has_value() const { return v_.index() != 0; }
+  explicit operator bool() const { return has_value(); }
+  const double* constant() const { return std::get_if<double>(&v_); }
+  const std::vector<double>* array() const { return std::get_if<std::vector<double>>(&v_); }
+  const Distribution* distribution() const { return std::get_if<Distribution>(&v_); }
+  // The constant value, or `fallback` when unset; throws for arrays and distributions.
+  double value_or(double fallback) const;
+
+ private:
+  std::variant<std::monostate, double, std::vector<double>, Distribution> v_;
+};
 
 struct SynSpec {
   // Empty: the built-in static synapse. "static_synapse" names it too, unless a NESTML model
   // of that name is installed (then that model is used, like any installed synapse).
   std::string synapse_model;
-  std::optional<double> weight;  // default 1 (or the synapse model's weight variable)
-  std::optional<double> delay;   // ms; default 1 ms
+  SynValue weight;  // default 1 (or the synapse model's weight variable)
+  SynValue delay;   // ms; default 1 ms; rounded to the nearest step, halves up
   int receptor_type = 0;
   std::map<std::string, double> params;  // initial values of synapse model variables
   // Plastic synapses: keep (spike time, weight sent) of every transmitted spike, as NEST's
@@ -124,9 +186,11 @@ class Connections {
 
  private:
   friend class Kernel;
+  // A plastic connection by its index, or a static synapse by (source, position in row).
   struct Ref {
     bool plastic;
     size_t index;
+    uint64_t source = 0;
   };
   std::vector<Ref> refs_;
   class Kernel* kernel_ = nullptr;
@@ -156,6 +220,10 @@ struct RuntimeDiagnostic {
 
 struct KernelOptions {
   double resolution_ms = 0.1;
+  // Seed of the random streams (connection rules, weight and delay distributions,
+  // poisson_generator, noise_generator, random functions of models): the same seed gives the
+  // same network and the same spikes. The reference simulator's default seed.
+  uint64_t rng_seed = 143202461;
 };
 
 class Kernel {
@@ -173,8 +241,10 @@ class Kernel {
                                const InstallOptions& options = {});
 
   NodeCollection create(const std::string& model, size_t n = 1, const Params& params = {});
+  // Connects by `conn`'s rule. Everything is checked before the first connection is made:
+  // on an error nothing of this call stays in the kernel.
   void connect(const NodeCollection& pre, const NodeCollection& post,
-               ConnRule rule = ConnRule::all_to_all, const SynSpec& spec = {});
+               const ConnSpec& conn = {}, const SynSpec& spec = {});
   void simulate(double ms);
 
   // ResetKernel: drops nodes, connections and time; keeps installed models and options.
@@ -183,11 +253,26 @@ class Kernel {
   double time() const;  // ms simulated so far
   double resolution() const;
   std::map<std::string, double> get_status(uint64_t node) const;
+  // A list-valued status entry of a device (spike_times, spike_weights,
+  // spike_multiplicities, amplitude_times, amplitude_values), as the device stores it.
+  std::vector<double> get_list(uint64_t node, const std::string& name) const;
   void set_status(const NodeCollection& nodes, const Params& params);
   Connections get_connections(const NodeCollection& source, const NodeCollection& target = {},
                               const std::string& synapse_model = {});
   SpikeEvents spike_events(uint64_t recorder) const;
   MultimeterEvents multimeter_events(uint64_t multimeter) const;
+  // Writes a spike_recorder's events (sender,time_ms) or a multimeter's / voltmeter's samples
+  // (time_ms,sender,<record_from...>) as CSV; times at full double precision.
+  void write_csv(uint64_t recorder, const std::string& path) const;
+  // Number of connections (static and plastic), as num_connections reports it.
+  size_t num_connections() const;
+  // Counters of the network since the last reset(), for benchmarks.
+  struct NetworkCounters {
+    size_t spikes = 0;           // spikes emitted by nodes (not counting Poisson draws)
+    size_t synaptic_events = 0;  // spike deliveries over static connections
+    size_t static_synapses = 0, static_bytes = 0;  // stored static synapses and their bytes
+  };
+  NetworkCounters network_counters() const;
   // What a multimeter can record from a model, in NEST's order.
   std::vector<std::string> recordables(const std::string& model) const;
   ModelInfo model_info(const std::string& model) const;

@@ -12,10 +12,10 @@ namespace nestjit {
 namespace api {
 
 const std::set<std::string>& builtin_models() {
-  static const std::set<std::string> names = {"spike_generator", "parrot_neuron",
-                                              "spike_recorder", "dc_generator",
-                                              "multimeter", "static_synapse",
-                                              "volume_transmitter"};
+  static const std::set<std::string> names = {
+      "spike_generator", "poisson_generator", "dc_generator", "step_current_generator",
+      "noise_generator", "parrot_neuron", "spike_recorder", "multimeter", "voltmeter",
+      "static_synapse", "volume_transmitter"};
   return names;
 }
 
@@ -107,38 +107,55 @@ InstallResult Kernel::install_source(const std::string& name, const std::string&
   return impl_->install(make_source(name, source), options);
 }
 
+std::unique_ptr<runtime::Node> Kernel::Impl::make_device(const std::string& model) {
+  if (model == "spike_generator") return std::make_unique<runtime::SpikeGenerator>();
+  if (model == "poisson_generator") return std::make_unique<runtime::PoissonGenerator>();
+  if (model == "dc_generator") return std::make_unique<runtime::DcGenerator>();
+  if (model == "step_current_generator") return std::make_unique<runtime::StepCurrentGenerator>();
+  if (model == "noise_generator") return std::make_unique<runtime::NoiseGenerator>();
+  if (model == "parrot_neuron") return std::make_unique<runtime::ParrotNeuron>();
+  if (model == "spike_recorder") return std::make_unique<runtime::SpikeRecorder>();
+  if (model == "multimeter") return std::make_unique<runtime::Multimeter>();
+  if (model == "voltmeter") return runtime::Multimeter::voltmeter();
+  if (model == "volume_transmitter") return std::make_unique<runtime::VolumeTransmitter>();
+  return nullptr;
+}
+
 NodeCollection Kernel::create(const std::string& model, size_t n, const Params& params) {
   if (n == 0) throw Error("create: the number of nodes must be at least 1");
   auto& net = *impl_->net;
+  // The nodes are built and given their parameters first and join the network only when
+  // all of that worked: a bad parameter leaves no node behind.
+  std::vector<std::unique_ptr<runtime::Node>> nodes;
+  nodes.reserve(n);
+  const runtime::DeviceContext ctx = net.device_context();
+  try {
+    for (size_t i = 0; i < n; ++i) {
+      std::unique_ptr<runtime::Node> node;
+      // An installed model wins over a built-in of the same name (e.g. a NESTML parrot_neuron).
+      auto installed = impl_->models.find(model);
+      if (installed != impl_->models.end()) {
+        if (installed->second->ir->is_synapse)
+          throw Error(fmt::format("'{}' is a synapse model; use it in connect() as synapse_model", model));
+        node = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
+      } else {
+        node = Impl::make_device(model);
+        if (!node) impl_->model(model);  // throws: unknown model, listing the known ones
+      }
+      node->set_params(params, ctx);
+      nodes.push_back(std::move(node));
+    }
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(fmt::format("create('{}'): {}", model, e.what()));
+  }
   NodeCollection nc;
   for (size_t i = 0; i < n; ++i) {
-    std::unique_ptr<runtime::Node> node;
-    // An installed model wins over a built-in of the same name (e.g. a NESTML parrot_neuron).
-    auto installed = impl_->models.find(model);
-    if (installed != impl_->models.end()) {
-      if (installed->second->ir->is_synapse)
-        throw Error(fmt::format("'{}' is a synapse model; use it in connect() as synapse_model", model));
-      node = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
-    } else if (model == "spike_generator") {
-      node = std::make_unique<runtime::SpikeGenerator>();
-    } else if (model == "parrot_neuron") {
-      node = std::make_unique<runtime::ParrotNeuron>();
-    } else if (model == "spike_recorder") {
-      node = std::make_unique<runtime::SpikeRecorder>();
-    } else if (model == "multimeter") {
-      node = std::make_unique<runtime::Multimeter>();
-    } else if (model == "dc_generator") {
-      node = std::make_unique<runtime::DcGenerator>();
-    } else if (model == "volume_transmitter") {
-      node = std::make_unique<runtime::VolumeTransmitter>();
-    } else {
-      impl_->model(model);  // throws: unknown model, listing the known ones
-    }
-    uint64_t id = net.add_node(std::move(node));
+    uint64_t id = net.add_node(std::move(nodes[i]));
     if (i == 0) nc.first = id;
   }
   nc.count = n;
-  set_status(nc, params);
   return nc;
 }
 
@@ -150,7 +167,9 @@ void Kernel::simulate(double ms) {
   }
 }
 
-void Kernel::reset() { impl_->net = std::make_unique<runtime::Network>(impl_->options.resolution_ms); }
+void Kernel::reset() {
+  impl_->net = std::make_unique<runtime::Network>(impl_->options.resolution_ms, impl_->options.rng_seed);
+}
 
 double Kernel::time() const { return impl_->net->time(); }
 double Kernel::resolution() const { return impl_->net->resolution(); }

@@ -28,11 +28,13 @@ struct Kernel::Impl {
   std::unique_ptr<runtime::Network> net;
   std::map<std::string, std::shared_ptr<runtime::LoadedModel>> models;
 
-  explicit Impl(KernelOptions o) : options(o), net(std::make_unique<runtime::Network>(o.resolution_ms)) {}
+  explicit Impl(KernelOptions o) : options(o), net(std::make_unique<runtime::Network>(o.resolution_ms, o.rng_seed)) {}
 
   InstallResult install(const SourceFilePtr& file, const InstallOptions& options);
 
   const runtime::LoadedModel& model(const std::string& name) const;
+  // A new node of a built-in device model, or nullptr when `model` is not one.
+  static std::unique_ptr<runtime::Node> make_device(const std::string& model);
 };
 
 }  // namespace nestjit

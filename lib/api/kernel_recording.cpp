@@ -1,5 +1,8 @@
 // nestjit::Kernel: data recorded by spike recorders and multimeters.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "api/kernel_impl.h"
@@ -28,6 +31,37 @@ MultimeterEvents Kernel::multimeter_events(uint64_t multimeter) const {
       out.values[mm->record_from[i]].push_back(mm->values[i][k]);
   }
   return out;
+}
+
+}  // namespace nestjit
+
+namespace nestjit {
+
+void Kernel::write_csv(uint64_t recorder, const std::string& path) const {
+  auto& node = impl_->net->node(recorder);
+  std::string text;
+  if (dynamic_cast<runtime::SpikeRecorder*>(&node)) {
+    const SpikeEvents ev = spike_events(recorder);
+    text = "sender,time_ms\n";
+    for (size_t i = 0; i < ev.times.size(); ++i) text += fmt::format("{},{}\n", ev.senders[i], ev.times[i]);
+  } else if (auto* mm = dynamic_cast<runtime::Multimeter*>(&node)) {
+    const MultimeterEvents ev = multimeter_events(recorder);
+    text = "time_ms,sender";
+    for (const auto& name : mm->record_from) text += "," + name;
+    text += "\n";
+    for (size_t i = 0; i < ev.times.size(); ++i) {
+      text += fmt::format("{},{}", ev.times[i], ev.senders[i]);
+      for (const auto& name : mm->record_from) text += fmt::format(",{}", ev.values.at(name)[i]);
+      text += "\n";
+    }
+  } else {
+    throw Error(fmt::format("node {} ({}) records nothing; write_csv takes a spike_recorder, "
+                            "multimeter or voltmeter", recorder, node.model_name()));
+  }
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw Error(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw Error(fmt::format("writing '{}' failed", path));
 }
 
 }  // namespace nestjit

@@ -8,28 +8,16 @@ namespace nestjit {
 
 void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
   auto& net = *impl_->net;
+  const runtime::DeviceContext ctx = net.device_context();
   for (size_t i = 0; i < nodes.size(); ++i) {
     runtime::Node& node = net.node(nodes[i]);
-    for (const auto& [key, value] : params) {
-      try {
-        if (auto* g = dynamic_cast<runtime::SpikeGenerator*>(&node); g && key == "spike_times") {
-          const auto* times = std::get_if<std::vector<double>>(&value);
-          if (!times) throw Error("spike_times needs a list of times in ms");
-          g->set_spike_times(*times, net.resolution());
-          continue;
-        }
-        if (auto* mm = dynamic_cast<runtime::Multimeter*>(&node); mm && key == "record_from") {
-          const auto* names = std::get_if<std::vector<std::string>>(&value);
-          if (!names) throw Error("record_from needs a list of names");
-          mm->set_record_from(*names);
-          continue;
-        }
-        node.set_status(key, api::as_number(key, value));
-      } catch (const Error&) {
-        throw;
-      } catch (const std::exception& e) {
-        throw Error(e.what());
-      }
+    try {
+      node.set_params(params, ctx);
+      net.invalidate();  // devices recompute what they derive from parameters
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(e.what());
     }
   }
 }
@@ -37,6 +25,14 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
 std::map<std::string, double> Kernel::get_status(uint64_t node) const {
   try {
     return impl_->net->node(node).get_status();
+  } catch (const std::exception& e) {
+    throw Error(e.what());
+  }
+}
+
+std::vector<double> Kernel::get_list(uint64_t node, const std::string& name) const {
+  try {
+    return impl_->net->node(node).get_list(name);
   } catch (const std::exception& e) {
     throw Error(e.what());
   }

@@ -16,6 +16,36 @@ void Node::set_status(const std::string& key, double) {
   throw std::invalid_argument(fmt::format("{} has no settable property '{}'", model_name(), key));
 }
 
+void Node::set_params(const Params& params, const DeviceContext&) {
+  for (const auto& [key, v] : params) {
+    const double* d = std::get_if<double>(&v);
+    if (!d) throw std::invalid_argument(fmt::format("parameter '{}' needs a number", key));
+    set_status(key, *d);
+  }
+}
+
+std::vector<double> Node::get_list(const std::string& key) const {
+  throw std::invalid_argument(fmt::format("{} has no list '{}'", model_name(), key));
+}
+
+std::string Node::check_input(bool, int) const { return model_name() + " takes no input"; }
+
+std::string JitNeuron::check_input(bool current, int receptor) const {
+  if (current) {
+    if (receptor < 0 || receptor >= int(currents_.size()))
+      return fmt::format("{} has {} continuous input port(s); receptor_type {} does not exist",
+                         model_->name(), currents_.size(), receptor);
+    return {};
+  }
+  const int n = int(receptors_.size());
+  const bool ok = n == 1 ? receptor == 0 : receptor >= 1 && receptor <= n;
+  if (!ok)
+    return n == 0 ? fmt::format("{} has no spike input port", model_->name())
+                  : fmt::format("{} has spike receptors {}; receptor_type {} does not exist",
+                                model_->name(), n == 1 ? "0" : fmt::format("1..{}", n), receptor);
+  return {};
+}
+
 // Pairs each excitatory port with the next inhibitory one.
 std::vector<Receptor> receptors_of(const nir::Model& ir) {
   std::vector<Receptor> out;
@@ -125,10 +155,28 @@ void JitNeuron::prepare(Network& net) {
   for (auto& r : spike_sums_) r.resize(horizon);
   for (auto& r : spike_flags_) r.resize(horizon);
   for (auto& r : currents_) r.resize(horizon);
+  direct_ready_ = receptors_.size() == 1 && receptors_[0].excitatory >= 0;
+  if (direct_ready_) {
+    const int ports[2] = {receptors_[0].excitatory, receptors_[0].inhibitory};
+    direct_inhibitory_ = ports[1] >= 0;
+    for (int i = 0; i < 2; ++i) {
+      const int port = ports[i] >= 0 ? ports[i] : ports[0];
+      direct_[i] = {spike_sums_[port].data(), spike_flags_[port].data()};
+    }
+    direct_size_ = spike_sums_[ports[0]].size();
+  }
 }
 
 void JitNeuron::receive_spike(int64_t step, double weight, int receptor, long multiplicity,
                               NodeId, int64_t) {
+  if (direct_ready_ && receptor == 0) {
+    const bool inhibitory = weight < 0 && direct_inhibitory_;
+    const DirectInput& in = direct_[inhibitory ? 1 : 0];
+    const size_t i = size_t(step) % direct_size_;
+    in.sum[i] += (inhibitory ? -weight : weight) * double(multiplicity);
+    in.flag[i] += 1.0;
+    return;
+  }
   // With a single receptor NEST numbers it 0; with several they count from 1.
   int index = receptors_.size() == 1 ? receptor : receptor - 1;
   if (index < 0 || index >= int(receptors_.size()))
@@ -215,7 +263,7 @@ void JitNeuron::attach(Multimeter* mm, double resolution) {
 void JitNeuron::sample(int64_t step, double h) {
   bool inlines_ready = false;
   for (const Sampler& s : samplers_) {
-    if (step % s.every != 0) continue;
+    if (!s.mm->samples_at(step)) continue;
     if (!inlines_ready && !model_->ir->recordable_inlines.empty()) {
       inline_values_.resize(model_->ir->recordable_inlines.size());
       model_->code->recordable_inlines(&ctx_, inline_values_.data());

@@ -1,6 +1,22 @@
-// The slice loop: every node is advanced through one min-delay slice, then the spikes of
-// that slice are delivered (static connections write into ring buffers, plastic ones run
-// their synapse model), exactly as NEST's simulation manager does.
+// The event loop. One simulate(T) runs min-delay slices until T; each slice does:
+//
+//   1. update nodes: every node advances through the steps of the slice (from+1 .. to) in
+//      node order. Neurons read the spikes and currents that arrive in each step from their
+//      ring buffers, run their compiled step, and emit spikes stamped with the step.
+//      Current generators and poisson_generators write straight into their targets' ring
+//      buffers: everything they send arrives after the slice (delay >= min_delay), so no
+//      node of this slice can see it early.
+//   2. gather spikes: the spikes emitted in the slice are in events_, sorted by stamp
+//      (stable, so spikes of one step keep node order).
+//   3. deliver: each spike walks its sender's row of static synapses (ConnectionTable) and
+//      adds weight x multiplicity to the target's ring buffer at stamp + delay; plastic
+//      connections of the sender run their synapse model (SEMANTICS.md 5.2).
+//   4. advance: time moves to the end of the slice; a failure raised inside compiled code
+//      during the slice is thrown now, with the kernel's state at the slice boundary.
+//
+// Slices are aligned to multiples of min_delay (the smallest delay of any connection), so
+// a spike delivered at the end of a slice is never due inside that slice. A threaded
+// engine runs phase 1 per VP on its own node range and gathers per-VP event lists in 2.
 #include "runtime/network.h"
 
 #include <algorithm>
@@ -10,12 +26,14 @@
 
 namespace nestjit::runtime {
 
-Network::Network(double resolution_ms) : h_(resolution_ms) {
+Network::Network(double resolution_ms, uint64_t rng_seed)
+    : h_(resolution_ms), streams_(rng_seed) {
   if (!(resolution_ms > 0.0) || !std::isfinite(resolution_ms))
     throw std::invalid_argument(fmt::format("resolution must be positive, not {}", resolution_ms));
 }
 
 NodeId Network::add_node(std::unique_ptr<Node> node) {
+  if (nodes_.size() >= UINT32_MAX) throw std::invalid_argument("too many nodes (at most 2^32 - 1)");
   node->id = nodes_.size() + 1;
   if (auto* r = dynamic_cast<SpikeRecorder*>(node.get())) r->resolution = h_;
   nodes_.push_back(std::move(node));
@@ -29,28 +47,51 @@ Node& Network::node(NodeId id) {
   return *nodes_[id - 1];
 }
 
+const Node& Network::node(NodeId id) const { return const_cast<Network*>(this)->node(id); }
+
 int64_t Network::delay_steps(double ms) const {
   if (!std::isfinite(ms) || ms < 0)
     throw std::invalid_argument(fmt::format("delay must be a non-negative number, not {}", ms));
-  int64_t d = std::llround(ms / h_);
+  // The reference's Time::delay_ms_to_steps: floor(ms * steps_per_ms + 0.5).
+  const double steps_per_ms = 1.0 / h_;
+  int64_t d = int64_t(std::floor(ms * steps_per_ms + 0.5));
   if (d < 1)
     throw std::invalid_argument(
         fmt::format("delay {} ms is shorter than the resolution {} ms", ms, h_));
   return d;
 }
 
+void Network::check_static(const StaticConnection& c) const {
+  const Node& source = node(c.source);
+  const Node& target = node(c.target);
+  if (c.delay_steps < 1)
+    throw std::invalid_argument(fmt::format("delay of {} steps is shorter than the resolution", c.delay_steps));
+  if (c.delay_steps > int64_t(ConnectionTable::kMaxDelaySteps))
+    throw std::invalid_argument(fmt::format(
+        "delay {} ms is longer than static synapses can store ({} steps)",
+        double(c.delay_steps) * h_, ConnectionTable::kMaxDelaySteps));
+  if (c.receptor < 0 || c.receptor > ConnectionTable::kMaxReceptor)
+    throw std::invalid_argument(fmt::format("receptor_type {} is out of range", c.receptor));
+  if (!std::isfinite(c.weight))
+    throw std::invalid_argument(fmt::format("weight must be a finite number, not {}", c.weight));
+  std::string why = target.check_input(source.sends_current(), c.receptor);
+  if (!why.empty())
+    throw std::invalid_argument(fmt::format("cannot connect {} #{} to {} #{}: {}",
+                                            source.model_name(), c.source, target.model_name(),
+                                            c.target, why));
+}
+
 void Network::connect_static(StaticConnection c) {
-  node(c.source);
-  node(c.target);
-  static_out_[c.source].push_back(static_.size());
-  static_.push_back(c);
+  check_static(c);
+  static_.add(uint32_t(c.source - 1), StaticSynapse{c.weight, uint32_t(c.target - 1),
+                                                    uint16_t(c.delay_steps), uint8_t(c.receptor)});
   prepared_ = false;
 }
 
 size_t Network::connect_plastic(std::unique_ptr<PlasticConnection> c) {
   node(c->source);
+  node(c->target);
   c->attach(*this);
-  plastic_out_[c->source].push_back(plastic_.size());
   plastic_.push_back(std::move(c));
   prepared_ = false;
   return plastic_.size() - 1;
@@ -62,16 +103,36 @@ SynapsePool& Network::synapse_pool(const LoadedModel& model) {
   return *pool;
 }
 
+void Network::rollback(Mark m) {
+  static_.rollback(m.statics);
+  plastic_.resize(m.plastics);
+  prepared_ = false;
+}
+
+std::span<const StaticSynapse> Network::static_row(NodeId source) {
+  if (!static_.finalized() || static_.rows() != nodes_.size()) static_.finalize(nodes_.size());
+  return static_.row(uint32_t(source - 1));
+}
+
+StaticSynapse& Network::static_synapse(NodeId source, uint32_t position) {
+  static_row(source);
+  return static_.at(uint32_t(source - 1), position);
+}
+
 void Network::prepare() {
+  static_.finalize(nodes_.size());
   // min_delay and max_delay over all connections (1 ms each when there are none).
   int64_t lo = INT64_MAX, hi = 0;
-  for (const auto& c : static_) {
-    lo = std::min(lo, c.delay_steps);
-    hi = std::max(hi, c.delay_steps);
+  if (static_.size() > 0) {
+    lo = static_.min_delay();
+    hi = static_.max_delay();
   }
-  for (const auto& c : plastic_) {
+  plastic_out_.assign(nodes_.size(), {});
+  for (size_t i = 0; i < plastic_.size(); ++i) {
+    const auto& c = plastic_[i];
     lo = std::min(lo, c->delay_steps);
     hi = std::max(hi, c->delay_steps);
+    plastic_out_[c->source - 1].push_back(i);
   }
   if (lo == INT64_MAX) lo = hi = delay_steps(1.0);
   min_delay_ = lo;
@@ -80,18 +141,14 @@ void Network::prepare() {
   prepared_ = true;
 }
 
-void Network::emit(NodeId sender, int64_t step, long multiplicity) {
-  events_.push_back({sender, step, multiplicity});
+void Network::emit(NodeId sender, int64_t step, long multiplicity, double weight_factor) {
+  events_.push_back({sender, step, multiplicity, weight_factor});
 }
 
 void Network::emit_current(NodeId sender, int64_t step, double value) {
   // Safe to deliver at once: the value arrives after this slice (delay >= min_delay).
-  auto it = static_out_.find(sender);
-  if (it == static_out_.end()) return;
-  for (size_t ci : it->second) {
-    const StaticConnection& c = static_[ci];
-    node(c.target).receive_current(step + c.delay_steps, c.weight * value, c.receptor);
-  }
+  for (const StaticSynapse& s : static_.row(uint32_t(sender - 1)))
+    nodes_[s.target]->receive_current(step + s.delay_steps, s.weight * value, s.receptor);
 }
 
 void Network::deliver(NodeId target, int64_t stamp, int64_t delay, double weight, int receptor,
@@ -105,18 +162,24 @@ void Network::fail(std::string message) {
 }
 
 void Network::deliver_events() {
-  // Spikes are delivered in the order they were stamped.
   std::stable_sort(events_.begin(), events_.end(),
                    [](const Event& a, const Event& b) { return a.stamp < b.stamp; });
+  spikes_emitted_ += events_.size();
   for (const Event& e : events_) {
-    if (auto it = static_out_.find(e.sender); it != static_out_.end())
-      for (size_t ci : it->second) {
-        const StaticConnection& c = static_[ci];
-        deliver(c.target, e.stamp, c.delay_steps, c.weight, c.receptor, e.multiplicity, e.sender);
-      }
-    if (auto it = plastic_out_.find(e.sender); it != plastic_out_.end())
-      for (size_t ci : it->second)
-        for (long m = 0; m < e.multiplicity; ++m) plastic_[ci]->send(*this, node(plastic_[ci]->target), e.stamp);
+    const uint32_t src = uint32_t(e.sender - 1);
+    auto row = static_.row(src);
+    synaptic_events_ += row.size();
+    // Targets are far apart in memory: fetch a few synapses ahead.
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i + kAhead < row.size()) __builtin_prefetch(nodes_[row[i + kAhead].target].get());
+      const StaticSynapse& s = row[i];
+      nodes_[s.target]->receive_spike(e.stamp + s.delay_steps, s.weight * e.weight_factor,
+                                      s.receptor, e.multiplicity, e.sender, e.stamp);
+    }
+    for (size_t ci : plastic_out_[src])
+      for (long m = 0; m < e.multiplicity; ++m)
+        plastic_[ci]->send(*this, *nodes_[plastic_[ci]->target - 1], e.stamp);
   }
   events_.clear();
 }
@@ -131,11 +194,10 @@ void Network::simulate(double ms) {
   if (!prepared_) prepare();
   const int64_t end = step_ + steps;
   while (step_ < end) {
-    // Slices are aligned to multiples of min_delay; the last one may be shorter.
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
-    for (auto& n : nodes_) n->update(*this, step_, slice_end);
-    step_ = slice_end;
-    deliver_events();
+    for (auto& n : nodes_) n->update(*this, step_, slice_end);  // 1. update nodes
+    step_ = slice_end;                                           // 4. advance
+    deliver_events();                                            // 2. gather, 3. deliver
     if (!failure_.empty()) {
       std::string f = std::move(failure_);
       failure_.clear();

@@ -1,15 +1,23 @@
 // The simulation kernel: nodes, connections, the time grid and the slice loop.
+//
+// Data layout with threads in mind: nodes are numbered 0..n-1 and a node belongs to VP
+// (index mod VPs); static synapses live in rows by source (ConnectionTable), spikes of a
+// slice in one event list, and every VP-owned random draw comes from that VP's stream.
+// A threaded engine splits the node range and the event list per VP; nothing here is
+// shared between the nodes of different VPs except the read-only rows.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <random>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "runtime/diagnostic_log.h"
+#include "runtime/connection_table.h"
+#include "runtime/devices.h"
 #include "runtime/node.h"
 #include "runtime/plastic_synapse.h"
+#include "runtime/random_streams.h"
 
 namespace nestjit::runtime {
 
@@ -22,17 +30,22 @@ struct StaticConnection {
 
 class Network {
  public:
-  explicit Network(double resolution_ms = 0.1);
+  explicit Network(double resolution_ms = 0.1, uint64_t rng_seed = 143202461);
 
   double resolution() const { return h_; }
   int64_t current_step() const { return step_; }
   double time() const { return double(step_) * h_; }
+  DeviceContext device_context() const { return {h_, step_}; }
 
   NodeId add_node(std::unique_ptr<Node> node);
   Node& node(NodeId id);
+  const Node& node(NodeId id) const;
   size_t node_count() const { return nodes_.size(); }
 
-  void connect_static(StaticConnection c);
+  // Checks a connection (nodes exist, the target takes this input, the delay fits) and
+  // throws std::invalid_argument with the reason; adds nothing.
+  void check_static(const StaticConnection& c) const;
+  void connect_static(StaticConnection c);  // checks, then adds
   // Returns the connection's index among the plastic connections.
   size_t connect_plastic(std::unique_ptr<PlasticConnection> c);
   PlasticConnection& plastic(size_t i) { return *plastic_[i]; }
@@ -40,13 +53,30 @@ class Network {
   // The variables of every plastic connection of one synapse model, stored together.
   SynapsePool& synapse_pool(const LoadedModel& model);
 
-  // Rounds a delay in ms to steps (NEST's delay_ms_to_steps); at least one step.
+  // Everything connected after mark() is removed again by rollback() (a failed connect()).
+  struct Mark {
+    size_t statics, plastics;
+  };
+  Mark mark() const { return {static_.mark(), plastic_.size()}; }
+  void rollback(Mark m);
+
+  // The static synapses of `source`, in the order made (merges staged ones first).
+  std::span<const StaticSynapse> static_row(NodeId source);
+  StaticSynapse& static_synapse(NodeId source, uint32_t position);
+  size_t static_count() const { return static_.size(); }
+  size_t static_bytes() const { return static_.bytes(); }
+  // Something the slice loop depends on changed (a delay, a device parameter).
+  void invalidate() { prepared_ = false; }
+
+  // Rounds a delay in ms to steps as the reference does (nearest step, halves up); at
+  // least one step.
   int64_t delay_steps(double ms) const;
 
   void simulate(double ms);
 
-  // Called by nodes while they update: a spike stamped at `step` (time step*h).
-  void emit(NodeId sender, int64_t step, long multiplicity = 1);
+  // Called by nodes while they update: a spike stamped at `step` (time step*h); its weight
+  // on every connection is the connection's weight times `weight_factor`.
+  void emit(NodeId sender, int64_t step, long multiplicity = 1, double weight_factor = 1.0);
   // A current generator's value for the step `step`, sent along its connections.
   void emit_current(NodeId sender, int64_t step, double value);
   // Delivers a spike from a connection into `target`, arriving delay steps after stamp.
@@ -56,7 +86,10 @@ class Network {
   int64_t buffer_horizon() const { return max_delay_ + min_delay_ + 1; }
   int64_t min_delay() const { return min_delay_; }
 
-  std::mt19937_64& rng() { return rng_; }
+  RandomStreams& streams() { return streams_; }
+  // The stream models' random functions draw from (VP 0's today).
+  Rng& rng() { return streams_.vp(0); }
+  Node& node_at(uint32_t index) { return *nodes_[index]; }
 
   // Errors raised inside compiled code (failed integration); simulate() throws them.
   void fail(std::string message);
@@ -64,11 +97,17 @@ class Network {
   // records its message here too.
   DiagnosticLog& diagnostics() { return log_; }
 
+  // Counters for benchmarks: spikes emitted, spike deliveries over static connections.
+  uint64_t spikes_emitted() const { return spikes_emitted_; }
+  uint64_t synaptic_events() const { return synaptic_events_; }
+  void count_deliveries(uint64_t n) { synaptic_events_ += n; }
+
  private:
   struct Event {
     NodeId sender;
     int64_t stamp;
     long multiplicity;
+    double weight_factor;
   };
   void prepare();
   void deliver_events();
@@ -78,14 +117,15 @@ class Network {
   int64_t min_delay_ = 10, max_delay_ = 10;
   bool prepared_ = false;
   std::vector<std::unique_ptr<Node>> nodes_;
-  std::vector<StaticConnection> static_;
+  ConnectionTable static_;
   std::vector<std::unique_ptr<PlasticConnection>> plastic_;
   std::map<const LoadedModel*, std::unique_ptr<SynapsePool>> synapse_pools_;
-  std::map<NodeId, std::vector<size_t>> static_out_, plastic_out_;
+  std::vector<std::vector<size_t>> plastic_out_;  // by source index, built by prepare()
   std::vector<Event> events_;
-  std::mt19937_64 rng_{12345};
+  RandomStreams streams_;
   std::string failure_;
   DiagnosticLog log_;
+  uint64_t spikes_emitted_ = 0, synaptic_events_ = 0;
 };
 
 }  // namespace nestjit::runtime

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "nir/abi.h"
@@ -18,7 +19,17 @@ namespace nestjit::runtime {
 class Network;
 class Multimeter;
 
-using NodeId = uint64_t;  // 1-based, as NEST numbers nodes
+using NodeId = uint64_t;  // 1-based, as the reference numbers nodes
+
+// Status values as the API passes them (the same type as nestjit::Value).
+using Value = std::variant<double, std::vector<double>, std::string, std::vector<std::string>>;
+using Params = std::map<std::string, Value>;
+
+// What a node may need to know while its parameters are set.
+struct DeviceContext {
+  double resolution = 0.1;  // ms
+  int64_t now = 0;          // current step
+};
 
 class Node {
  public:
@@ -34,7 +45,17 @@ class Node {
   virtual void prepare(Network& net) {}  // before the first slice of a Simulate
   // Status as (name, value) pairs in internal units.
   virtual std::map<std::string, double> get_status() const { return {}; }
+  // A list-valued status entry; throws std::invalid_argument when there is none.
+  virtual std::vector<double> get_list(const std::string& key) const;
   virtual void set_status(const std::string& key, double value);
+  // Sets several parameters at once. Devices check all of them before changing anything;
+  // the default passes each number to set_status.
+  virtual void set_params(const Params& params, const DeviceContext& ctx);
+  // Why this node cannot take spikes (current = false) or currents (current = true) at
+  // `receptor`; empty when it can.
+  virtual std::string check_input(bool current, int receptor) const;
+  // True for devices that send currents (dc_generator, ...) instead of spikes.
+  virtual bool sends_current() const { return false; }
   // The spikes this node emitted, as plastic synapses read them (null: not a neuron).
   virtual SpikeArchive* spike_archive() { return nullptr; }
   const SpikeArchive* spike_archive() const { return const_cast<Node*>(this)->spike_archive(); }
@@ -61,6 +82,7 @@ class JitNeuron : public Node, public CodeHost {
   std::map<std::string, double> get_status() const override;
   void set_status(const std::string& key, double value) override;
   SpikeArchive* spike_archive() override { return &archive_; }
+  std::string check_input(bool current, int receptor) const override;
 
   const LoadedModel& model() const { return *model_; }
   // Starts sampling `mm`'s record_from list after every step whose time is a multiple of
@@ -78,6 +100,15 @@ class JitNeuron : public Node, public CodeHost {
 
  private:
   std::vector<Receptor> receptors_;
+  // Delivery fast path for the common single-receptor case, set up by prepare(): the
+  // ring buffers of the excitatory [0] and inhibitory [1] port, read without indirection.
+  struct DirectInput {
+    double* sum = nullptr;
+    double* flag = nullptr;
+  };
+  DirectInput direct_[2];
+  size_t direct_size_ = 1;  // all of a neuron's ring buffers have the same size
+  bool direct_ready_ = false, direct_inhibitory_ = false;
 
   std::shared_ptr<const LoadedModel> model_;
   std::vector<double> slots_;
@@ -115,73 +146,6 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> snapshot_;
   std::vector<bool> warn_only_, warned_;
   bool check_finite_state();
-};
-
-class SpikeGenerator : public Node {
- public:
-  std::string model_name() const override { return "spike_generator"; }
-  void update(Network& net, int64_t from, int64_t to) override;
-  void set_spike_times(const std::vector<double>& times_ms, double resolution);
-  void prepare(Network& net) override;
-
- private:
-  std::vector<int64_t> steps_;
-  size_t next_ = 0;
-};
-
-class ParrotNeuron : public Node {
- public:
-  std::string model_name() const override { return "parrot_neuron"; }
-  void update(Network& net, int64_t from, int64_t to) override;
-  void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
-                     int64_t stamp) override;
-  void prepare(Network& net) override;
-  SpikeArchive* spike_archive() override { return &archive_; }
-
- private:
-  RingBuffer counts_;
-  SpikeArchive archive_;
-};
-
-// A step current into a continuous input port (NEST's dc_generator).
-class DcGenerator : public Node {
- public:
-  std::string model_name() const override { return "dc_generator"; }
-  void update(Network& net, int64_t from, int64_t to) override;
-  void set_status(const std::string& key, double value) override;
-  std::map<std::string, double> get_status() const override;
-  double amplitude = 0.0, start = 0.0, stop = 1e300;
-};
-
-// Samples recordables of the neurons connected to it (Connect(multimeter, neuron)) every
-// `interval` ms, after the full step (SEMANTICS.md 2, phase 11). NEST hands the samples of a
-// min-delay slice to the multimeter one slice late; samples() reproduces that: after
-// simulating to T it returns the samples up to T - min_delay.
-class Multimeter : public Node {
- public:
-  std::string model_name() const override { return "multimeter"; }
-  void update(Network&, int64_t, int64_t) override {}
-  void set_status(const std::string& key, double value) override;
-  std::map<std::string, double> get_status() const override;
-  void set_record_from(std::vector<std::string> names) { record_from = std::move(names); }
-
-  double interval = 1.0;  // ms
-  std::vector<std::string> record_from;
-  // All samples taken so far, in the order taken.
-  std::vector<double> times;
-  std::vector<NodeId> senders;
-  std::vector<std::vector<double>> values;  // per record_from entry
-};
-
-class SpikeRecorder : public Node {
- public:
-  std::string model_name() const override { return "spike_recorder"; }
-  void update(Network&, int64_t, int64_t) override {}
-  void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
-                     int64_t stamp) override;
-  std::vector<NodeId> senders;
-  std::vector<double> times;
-  double resolution = 0.1;
 };
 
 }  // namespace nestjit::runtime

@@ -24,6 +24,9 @@ class RingBuffer {
   }
   double peek(int64_t step) const { return data_[index(step)]; }
   void clear() { std::fill(data_.begin(), data_.end(), 0.0); }
+  // Direct access for hot delivery paths: the slot of `step` is data()[step % size()].
+  double* data() { return data_.data(); }
+  size_t size() const { return data_.size(); }
 
  private:
   size_t index(int64_t step) const { return static_cast<size_t>(step % int64_t(data_.size())); }

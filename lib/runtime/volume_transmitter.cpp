@@ -40,4 +40,10 @@ std::map<std::string, double> VolumeTransmitter::get_status() const {
   return {{"deliver_interval", double(deliver_interval_)}};
 }
 
+std::string VolumeTransmitter::check_input(bool current, int receptor) const {
+  if (current) return "a volume_transmitter collects spikes, not currents";
+  if (receptor != 0) return fmt::format("a volume_transmitter has only receptor 0, not {}", receptor);
+  return {};
+}
+
 }  // namespace nestjit::runtime

@@ -29,6 +29,7 @@ class VolumeTransmitter : public Node {
                      int64_t stamp) override;
   void set_status(const std::string& key, double value) override;
   std::map<std::string, double> get_status() const override;
+  std::string check_input(bool current, int receptor) const override;
 
   void add_synapse(PlasticConnection* c) { synapses_.push_back(c); }
   // The spikes collected since the last hand-over (what a presynaptic spike's send() sees).

@@ -1,0 +1,70 @@
+// The kernel's seeded random streams, laid out as the reference simulator lays them out: one
+// rank-synchronised stream (draws every rank must agree on, e.g. which sources a
+// fixed_outdegree rule picks) and one stream per virtual process (draws that belong to the
+// nodes a VP owns: the Poisson trains sent to them, the noise currents they receive, the
+// weights and delays of connections onto them). Today there is one VP; when threads arrive
+// each takes its own stream and no draw changes order.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace nestjit::runtime {
+
+using Rng = std::mt19937_64;
+
+class RandomStreams {
+ public:
+  explicit RandomStreams(uint64_t seed = 143202461, size_t virtual_processes = 1);
+
+  uint64_t seed() const { return seed_; }
+  size_t virtual_processes() const { return vp_.size(); }
+  Rng& rank_synchronised() { return shared_; }
+  Rng& vp(size_t i) { return vp_[i]; }
+  // The VP that owns a node (by its 0-based index), round robin as the reference does.
+  size_t vp_of(size_t node_index) const { return node_index % vp_.size(); }
+  Rng& for_node(size_t node_index) { return vp_[vp_of(node_index)]; }
+
+ private:
+  uint64_t seed_;
+  Rng shared_;
+  std::vector<Rng> vp_;
+};
+
+// A double in [0, 1) from the top 53 bits of one draw.
+inline double uniform01(Rng& rng) { return double(rng() >> 11) * 0x1.0p-53; }
+
+// An index in [0, n) without modulo bias (Lemire's method).
+uint64_t uniform_index(Rng& rng, uint64_t n);
+
+// Poisson counts of a fixed mean by inversion of a tabulated CDF: one uniform draw per
+// sample, exact in distribution (the tail beyond the table has probability below 1e-16).
+// Large means fall back to the standard library's sampler.
+class PoissonSampler {
+ public:
+  explicit PoissonSampler(double mean = 0.0);
+  double mean() const { return mean_; }
+  long operator()(Rng& rng) const;
+
+ private:
+  double mean_;
+  std::vector<double> cdf_;
+};
+
+}  // namespace nestjit::runtime
+
+namespace nestjit::runtime {
+
+// A distribution of connection weights or delays (the API's nestjit::Distribution).
+struct RandomDistribution {
+  enum class Kind { uniform, normal, normal_clipped, lognormal, exponential };
+  Kind kind = Kind::uniform;
+  double a = 0.0, b = 1.0, min = 0.0, max = 0.0;
+  // Throws std::invalid_argument naming the distribution and the bad argument.
+  void check() const;
+  double draw(Rng& rng) const;
+  std::string describe() const;
+};
+
+}  // namespace nestjit::runtime
