@@ -369,3 +369,34 @@ model cont_vec:
   k.simulate(5.0);
   CHECK(k.get_status(n[0]).at("total") == doctest::Approx(1 * 5.0 + 2 * 7.0 + 3 * 11.0));
 }
+
+// onReceive(sp[k]) runs for spikes on element k only (receptor k + 1).
+TEST_CASE("vectors: onReceive of a vector port element") {
+  nestjit::Kernel k;
+  auto r = k.install_source("v", R"(
+model orv:
+    state:
+        n0 real = 0
+        n2 real = 0
+    input:
+        sp[3] <- spike
+    onReceive(sp[0]):
+        n0 += sp[0] * s
+    onReceive(sp[2]):
+        n2 += sp[2] * s
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto n = k.create("orv");
+  const double weights[] = {2.0, 3.0, 5.0};
+  for (int i = 0; i < 3; ++i) {
+    auto sg = k.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0, 2.0}}});
+    nestjit::SynSpec syn;
+    syn.weight = weights[i];
+    syn.receptor_type = i + 1;
+    k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+  }
+  k.simulate(5.0);
+  auto st = k.get_status(n[0]);
+  CHECK(st.at("n0") == doctest::Approx(2 * 2.0));
+  CHECK(st.at("n2") == doctest::Approx(2 * 5.0));
+}
