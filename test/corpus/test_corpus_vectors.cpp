@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nestjit/nestjit.h>
 #include <string>
 
@@ -81,6 +82,10 @@ TEST_CASE("vectors: spikes[3] on receptors 1..3 give the V_m of three scalar por
   auto r2 = k.install_source("scalar", scalar_src);
   REQUIRE_MESSAGE(r2.ok, r2.report());
   CHECK(k.model_info("iaf_psc_exp_multisynapse_vectors_neuron").spike_receptors == 3);
+  const auto rt = k.model_info("iaf_psc_exp_multisynapse_vectors_neuron").receptor_types;
+  CHECK(rt == std::map<std::string, int>{{"SPIKES_0", 1}, {"SPIKES_1", 2}, {"SPIKES_2", 3}});
+  CHECK(k.model_info("scalar_counterpart").receptor_types ==
+        std::map<std::string, int>{{"SPIKES1", 1}, {"SPIKES2", 2}, {"SPIKES3", 3}});
   auto v = multisynapse_trace(k, "iaf_psc_exp_multisynapse_vectors_neuron");
   k.reset();
   auto s = multisynapse_trace(k, "scalar_counterpart");
