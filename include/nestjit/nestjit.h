@@ -76,6 +76,9 @@ struct ModelInfo {
   // Spike receptors (NEST numbering: 0 when there is one, else 1..n) and continuous ports.
   size_t spike_receptors = 0;
   std::vector<std::string> continuous_ports;
+  // Vectors and receptors (issue 8): NEST's receptor_types, the UPPER-CASE spike port names
+  // (NAME_k for element k of a vector port) mapped to the receptor_type to connect to.
+  std::map<std::string, int> receptor_types;
 };
 
 struct InstallResult {

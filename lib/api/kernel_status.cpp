@@ -1,5 +1,6 @@
 // nestjit::Kernel: node status, model defaults and model information.
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 #include "api/kernel_impl.h"
@@ -54,7 +55,16 @@ ModelInfo Kernel::model_info(const std::string& model) const {
     if (v.analytic) ++info.exact_variables;
     else if (!v.is_convolution) ++info.numeric_variables;
   }
-  info.spike_receptors = runtime::receptors_of(ir).size();
+  const auto receptors = runtime::receptors_of(ir);
+  info.spike_receptors = receptors.size();
+  for (size_t r = 0; r < receptors.size(); ++r)
+    for (int port : {receptors[r].excitatory, receptors[r].inhibitory}) {
+      if (port < 0) continue;
+      std::string name = ir.spike_ports[size_t(port)].name;
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char ch) { return char(std::toupper(ch)); });
+      info.receptor_types[name] = receptors.size() == 1 ? 0 : int(r) + 1;
+    }
   for (const auto& p : ir.continuous_ports) info.continuous_ports.push_back(p.name);
   switch (ir.numeric_solver) {
     case nir::NumericSolver::ForwardEuler: info.numeric_solver = "forward-Euler"; break;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nestjit/nestjit.h>
 #include <string>
 
@@ -17,6 +18,20 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
     s.replace(p, from.size(), to);
 }
 
+// One spike generator per receptor 1..n: times[r] with weights[r] onto receptor r + 1.
+void drive_receptors(nestjit::Kernel& k, const nestjit::NodeCollection& n,
+                     const std::vector<std::vector<double>>& times,
+                     const std::vector<double>& weights, double delay = 1.0) {
+  for (size_t r = 0; r < times.size(); ++r) {
+    auto sg = k.create("spike_generator", 1, {{"spike_times", times[r]}});
+    nestjit::SynSpec syn;
+    syn.weight = weights[r];
+    syn.delay = delay;
+    syn.receptor_type = int(r) + 1;
+    k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+  }
+}
+
 // V_m of one neuron fed by three spike generators on receptors 1, 2, 3 (weights of both signs).
 std::vector<double> multisynapse_trace(nestjit::Kernel& k, const std::string& model) {
   auto n = k.create(model);
@@ -24,14 +39,7 @@ std::vector<double> multisynapse_trace(nestjit::Kernel& k, const std::string& mo
                                        {"record_from", std::vector<std::string>{"V_m"}}});
   k.connect(mm, n);
   const std::vector<std::vector<double>> times = {{2.0, 7.5, 13.1}, {4.0, 9.3}, {5.5, 20.0}};
-  const double weights[] = {900.0, -400.0, 600.0};
-  for (int r = 0; r < 3; ++r) {
-    auto sg = k.create("spike_generator", 1, {{"spike_times", times[r]}});
-    nestjit::SynSpec syn;
-    syn.weight = weights[r];
-    syn.receptor_type = r + 1;
-    k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
-  }
+  drive_receptors(k, n, times, {900.0, -400.0, 600.0});
   k.simulate(40.0);
   return k.multimeter_events(mm[0]).values["V_m"];
 }
@@ -74,6 +82,10 @@ TEST_CASE("vectors: spikes[3] on receptors 1..3 give the V_m of three scalar por
   auto r2 = k.install_source("scalar", scalar_src);
   REQUIRE_MESSAGE(r2.ok, r2.report());
   CHECK(k.model_info("iaf_psc_exp_multisynapse_vectors_neuron").spike_receptors == 3);
+  const auto rt = k.model_info("iaf_psc_exp_multisynapse_vectors_neuron").receptor_types;
+  CHECK(rt == std::map<std::string, int>{{"SPIKES_0", 1}, {"SPIKES_1", 2}, {"SPIKES_2", 3}});
+  CHECK(k.model_info("scalar_counterpart").receptor_types ==
+        std::map<std::string, int>{{"SPIKES1", 1}, {"SPIKES2", 2}, {"SPIKES3", 3}});
   auto v = multisynapse_trace(k, "iaf_psc_exp_multisynapse_vectors_neuron");
   k.reset();
   auto s = multisynapse_trace(k, "scalar_counterpart");
@@ -317,15 +329,7 @@ TEST_CASE("reference: iaf_psc_exp_multisynapse{,_vectors} last V_m (-72.77625579
                                          {"record_from", std::vector<std::string>{"V_m"}}});
     k.connect(mm, n);
     const std::vector<std::vector<double>> times = {{20.0, 80.0}, {40.0, 60.0}, {30.0, 70.0}};
-    const double weights[] = {1000.0, -1000.0, 500.0};
-    for (int i = 0; i < 3; ++i) {
-      auto sg = k.create("spike_generator", 1, {{"spike_times", times[i]}});
-      nestjit::SynSpec syn;
-      syn.weight = weights[i];
-      syn.delay = 0.1;
-      syn.receptor_type = i + 1;
-      k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
-    }
+    drive_receptors(k, n, times, {1000.0, -1000.0, 500.0}, 0.1);
     k.simulate(125.0);
     auto ev = k.multimeter_events(mm[0]);
     REQUIRE(!ev.values["V_m"].empty());
@@ -368,4 +372,28 @@ model cont_vec:
   }
   k.simulate(5.0);
   CHECK(k.get_status(n[0]).at("total") == doctest::Approx(1 * 5.0 + 2 * 7.0 + 3 * 11.0));
+}
+
+// onReceive(sp[k]) runs for spikes on element k only (receptor k + 1).
+TEST_CASE("vectors: onReceive of a vector port element") {
+  nestjit::Kernel k;
+  auto r = k.install_source("v", R"(
+model orv:
+    state:
+        n0 real = 0
+        n2 real = 0
+    input:
+        sp[3] <- spike
+    onReceive(sp[0]):
+        n0 += sp[0] * s
+    onReceive(sp[2]):
+        n2 += sp[2] * s
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto n = k.create("orv");
+  drive_receptors(k, n, {{1.0, 2.0}, {1.0, 2.0}, {1.0, 2.0}}, {2.0, 3.0, 5.0});
+  k.simulate(5.0);
+  auto st = k.get_status(n[0]);
+  CHECK(st.at("n0") == doctest::Approx(2 * 2.0));
+  CHECK(st.at("n2") == doctest::Approx(2 * 5.0));
 }

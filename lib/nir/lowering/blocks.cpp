@@ -59,12 +59,27 @@ void Lowerer::lower_function(const ast::Function& f, Function& out) {
 
 void Lowerer::lower_on_receive(const ast::OnReceive& h) {
   Handler out;
-  auto it = spike_port_of_.find(h.port);
+  // onReceive(p[k]) handles element k of a vector port, i.e. the port p_k.
+  std::string port = h.port;
+  if (h.port_index) {
+    const ast::Expr* ix = h.port_index.get();
+    while (ix->kind == EK::Paren) ix = ix->args[0].get();
+    if (ix->kind != EK::Number) {
+      error("E-UNSUPPORTED", h.port_span,
+            fmt::format("the element of port '{}' in onReceive must be an integer literal", h.port));
+      return;
+    }
+    port = fmt::format("{}_{}", h.port, long(ix->num));
+  }
+  auto it = spike_port_of_.find(port);
   if (it == spike_port_of_.end()) {
     if (const sema::Symbol* s = cm_.find(h.port, 0); s && s->is_vector)
-      error("E-UNSUPPORTED", h.span,
-            fmt::format("onReceive of the vector port '{}' is not supported yet", h.port),
-            "read the elements in the update block instead");
+      error(h.port_index ? "E-INDEX-RANGE" : "E-UNSUPPORTED", h.span,
+            h.port_index ? fmt::format("onReceive names element {} of '{}', which has no such element",
+                                       port.substr(h.port.size() + 1), h.port)
+                         : fmt::format("onReceive of the whole vector port '{}' is not supported; "
+                                       "name an element, onReceive({}[0])",
+                                       h.port, h.port));
     return;  // otherwise sema reported it
   }
   out.port = it->second;
