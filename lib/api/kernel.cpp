@@ -116,7 +116,9 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
     if (installed != impl_->models.end()) {
       if (installed->second->ir->is_synapse)
         throw Error(fmt::format("'{}' is a synapse model; use it in connect() as synapse_model", model));
-      node = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
+      auto neuron = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
+      neuron->attach_log(&net.diagnostics());  // parameter warnings (issue 13)
+      node = std::move(neuron);
     } else if (model == "spike_generator") {
       node = std::make_unique<runtime::SpikeGenerator>();
     } else if (model == "parrot_neuron") {

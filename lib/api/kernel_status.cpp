@@ -10,6 +10,13 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
   auto& net = *impl_->net;
   for (size_t i = 0; i < nodes.size(); ++i) {
     runtime::Node& node = net.node(nodes[i]);
+    // The values of one call are checked together (guards may relate several of them).
+    struct StatusChange {
+      runtime::Node& node;
+      bool done = false;
+      ~StatusChange() { if (!done) node.abort_status_change(); }
+    } change{node};
+    node.begin_status_change();
     for (const auto& [key, value] : params) {
       try {
         if (auto* g = dynamic_cast<runtime::SpikeGenerator*>(&node); g && key == "spike_times") {
@@ -30,6 +37,12 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
       } catch (const std::exception& e) {
         throw Error(e.what());
       }
+    }
+    change.done = true;
+    try {
+      node.end_status_change();
+    } catch (const std::exception& e) {
+      throw Error(e.what());
     }
   }
 }

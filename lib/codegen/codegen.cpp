@@ -77,6 +77,7 @@ class Generator {
     }
     if (!m_.is_synapse) names.step = step_fn(names);
     names.recordable_inlines = recordable_inlines_fn();
+    names.check_guards = check_guards_fn();
     return std::move(mod_);
   }
 
@@ -306,6 +307,28 @@ class Generator {
     for (const auto& [n, e] : m_.recordable_inlines) exprs.push_back(e.get());
     store_all(exprs, fn_->getArg(1));
     b_.CreateRetVoid();
+    return fn_->getName().str();
+  }
+
+  // ---- parameter guards (nir/guards.h) ----
+  // int32 check_guards(ctx): 0 when every declared guard holds, else 1 + the index of the
+  // first that does not (nir::Model::guards order). NaN comparisons are false, so a NaN
+  // value fails a guard such as [[tau > 0 ms]], as it should.
+  std::string check_guards_fn() {
+    auto* ft = llvm::FunctionType::get(i32_, {ptr_}, false);
+    begin(name("check_guards"), ft);
+    ctxv_ = fn_->getArg(0);
+    slots_ = ctx_field(kSlots);
+    for (size_t i = 0; i < m_.guards.size(); ++i) {
+      llvm::Value* holds = as(expr(*m_.guards[i].condition), ValueType::Bool, m_.guards[i].condition->type);
+      auto* fail = llvm::BasicBlock::Create(ctx_, "guard_fails", fn_);
+      auto* next = llvm::BasicBlock::Create(ctx_, "guard_holds", fn_);
+      b_.CreateCondBr(holds, next, fail);
+      b_.SetInsertPoint(fail);
+      b_.CreateRet(b_.getInt32(int32_t(i + 1)));
+      b_.SetInsertPoint(next);
+    }
+    b_.CreateRet(b_.getInt32(0));
     return fn_->getName().str();
   }
 

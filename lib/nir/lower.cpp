@@ -2,6 +2,7 @@
 // and a bare unit name become their internal numbers, spike ports become their summed
 // weight times the internal scale of 1/s, inline expressions are expanded where used.
 #include "nir/lower.h"
+#include "nir/guards.h"
 
 #include <algorithm>
 #include <functional>
@@ -137,6 +138,8 @@ class Lowerer {
     m_->functions.resize(ast_.functions.size());
     for (size_t i = 0; i < ast_.functions.size(); ++i) lower_function(ast_.functions[i], m_->functions[i]);
     lower_initialisation();
+    lower_guards(cm_, [&](const sema::Symbol& s) { auto it = slot_of_.find(&s); return it == slot_of_.end() ? -1 : it->second; },
+                 [&](const ast::Expr& e) { return convert(expr(e), ValueType::Bool); }, m_->guards);
     lower_odes();
     if (ast_.update) m_->update = lower_block(*ast_.update, Where::Update);
     for (const auto& h : ast_.on_receive) lower_on_receive(h);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nir/abi.h"
+#include "runtime/diagnostic_log.h"
 #include "runtime/loaded_model.h"
 #include "runtime/ring_buffer.h"
 
@@ -34,6 +35,13 @@ class Node {
   // Status as (name, value) pairs in internal units.
   virtual std::map<std::string, double> get_status() const { return {}; }
   virtual void set_status(const std::string& key, double value);
+  // A group of set_status calls (one SetStatus or create): values are checked together at
+  // the end (declared guards may relate several parameters); end_status_change throws and
+  // restores the values of begin_status_change when a check fails, as does
+  // abort_status_change after another error.
+  virtual void begin_status_change() {}
+  virtual void end_status_change() {}
+  virtual void abort_status_change() {}
   // Spike times (ms) this node emitted, kept when plastic synapses read them.
   virtual const std::vector<double>* spike_archive() const { return nullptr; }
 };
@@ -59,6 +67,11 @@ class JitNeuron : public Node, public CodeHost {
   std::map<std::string, double> get_status() const override;
   void set_status(const std::string& key, double value) override;
   const std::vector<double>* spike_archive() const override { return &archive_; }
+  void begin_status_change() override;
+  void end_status_change() override;
+  void abort_status_change() override;
+  // Where warnings about suspicious parameter values go (the network's log).
+  void attach_log(DiagnosticLog* log) { log_ = log; }
 
   const LoadedModel& model() const { return *model_; }
   // Starts sampling `mm`'s record_from list after every step whose time is a multiple of
@@ -108,6 +121,13 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<int> watched_;
   std::vector<double> snapshot_;
   bool check_finite_state();
+  // Parameter checks (runtime/parameter_checks.cpp).
+  DiagnosticLog* log_ = nullptr;
+  int status_depth_ = 0;              // > 0 inside begin/end_status_change
+  std::vector<double> status_backup_;  // all slots at begin_status_change
+  std::vector<int> changed_slots_;    // set since then
+  void check_guards_or_throw();       // restores status_backup_ before throwing
+  void warn_suspicious(int slot, double value);
 };
 
 class SpikeGenerator : public Node {
