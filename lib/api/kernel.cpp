@@ -2,6 +2,7 @@
 // nodes, simulating; see kernel_impl.h for the other files.
 #include <algorithm>
 #include <fmt/format.h>
+#include <regex>
 #include <set>
 
 #include "api/kernel_impl.h"
@@ -137,18 +138,28 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
       if (installed != impl_->models.end()) {
         if (installed->second->ir->is_synapse)
           throw Error(fmt::format("'{}' is a synapse model; use it in connect() as synapse_model", model));
-        node = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
+        auto neuron = std::make_unique<runtime::JitNeuron>(installed->second, net.resolution());
+        neuron->attach_log(&net.diagnostics());  // parameter warnings (issue 13)
+        node = std::move(neuron);
       } else {
         node = Impl::make_device(model);
         if (!node) impl_->model(model);  // throws: unknown model, listing the known ones
       }
+      // The id it will get, so that messages about its parameters name it.
+      node->id = net.node_count() + 1 + i;
+      // The parameters of create() are checked together, guards included (SetStatus rules).
+      node->begin_status_change();
       node->set_params(params, ctx);
+      node->end_status_change();
       nodes.push_back(std::move(node));
     }
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(fmt::format("create('{}'): {}", model, e.what()));
+    // Located messages (a guard's file:line:col) already name the model; keep them first.
+    const std::string what = e.what();
+    if (std::regex_search(what, std::regex("^[^ ]+:[0-9]+:[0-9]+: "))) throw Error(what);
+    throw Error(fmt::format("create('{}'): {}", model, what));
   }
   NodeCollection nc;
   for (size_t i = 0; i < n; ++i) {

@@ -12,11 +12,24 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
   const runtime::DeviceContext ctx = net.device_context();
   for (size_t i = 0; i < nodes.size(); ++i) {
     runtime::Node& node = net.node(nodes[i]);
+    // The values of one call are checked together (guards may relate several of them).
+    struct StatusChange {
+      runtime::Node& node;
+      bool done = false;
+      ~StatusChange() { if (!done) node.abort_status_change(); }
+    } change{node};
+    node.begin_status_change();
     try {
       node.set_params(params, ctx);
       net.invalidate();  // devices recompute what they derive from parameters
     } catch (const Error&) {
       throw;
+    } catch (const std::exception& e) {
+      throw Error(e.what());
+    }
+    change.done = true;
+    try {
+      node.end_status_change();
     } catch (const std::exception& e) {
       throw Error(e.what());
     }

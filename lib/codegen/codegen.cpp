@@ -63,6 +63,7 @@ std::unique_ptr<llvm::Module> Generator::run(FunctionNames& names) {
   }
   if (!m_.is_synapse) names.step = step_fn(names);
   names.recordable_inlines = recordable_inlines_fn();
+  names.check_guards = check_guards_fn();
   return std::move(mod_);
 }
 
@@ -257,6 +258,27 @@ std::string Generator::rhs_fn(size_t index) {
 }
 
 // void recordable_inlines(ctx, double* out): the current value of each recordable inline.
+// ---- parameter guards (nir/guards.h) ----
+// NaN comparisons are false, so a NaN value fails a guard such as [[tau > 0 ms]], as it
+// should.
+std::string Generator::check_guards_fn() {
+  auto* ft = llvm::FunctionType::get(i32_, {ptr_}, false);
+  begin(name("check_guards"), ft);
+  ctxv_ = fn_->getArg(0);
+  slots_ = ctx_field(kSlots);
+  for (size_t i = 0; i < m_.guards.size(); ++i) {
+    llvm::Value* holds = as(expr(*m_.guards[i].condition), ValueType::Bool, m_.guards[i].condition->type);
+    auto* fail = llvm::BasicBlock::Create(ctx_, "guard_fails", fn_);
+    auto* next = llvm::BasicBlock::Create(ctx_, "guard_holds", fn_);
+    b_.CreateCondBr(holds, next, fail);
+    b_.SetInsertPoint(fail);
+    b_.CreateRet(b_.getInt32(int32_t(i + 1)));
+    b_.SetInsertPoint(next);
+  }
+  b_.CreateRet(b_.getInt32(0));
+  return fn_->getName().str();
+}
+
 std::string Generator::recordable_inlines_fn() {
   auto* ft = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false);
   begin(name("recordable_inlines"), ft);

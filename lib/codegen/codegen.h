@@ -21,6 +21,7 @@ struct FunctionNames {
   std::vector<std::string> rhs;         // parallel to nir::Model::numeric_systems
   std::vector<std::string> jacobians;   // parallel too; empty name = no symbolic Jacobian
   std::string recordable_inlines;       // void(ctx, double* out): nir::Model::recordable_inlines
+  std::string check_guards;             // int32(ctx): 0, or 1 + index of a failing nir::Guard
 };
 
 // Every symbol gets `prefix` so several models (and versions of one) share one JIT.

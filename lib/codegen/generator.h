@@ -69,6 +69,9 @@ class Generator {
   std::string jacobian_fn(size_t index);
   std::string rhs_fn(size_t index);
   std::string recordable_inlines_fn();
+  // int32 check_guards(ctx): 0 when every declared guard holds, else 1 + the index of the
+  // first that does not (nir::Model::guards order).
+  std::string check_guards_fn();
   std::string step_fn(const FunctionNames& names);
 
   // ---- values ----

@@ -195,6 +195,7 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
     code->jacobians.push_back(reinterpret_cast<ModelCode::JacFn>(look(n)));
   code->recordable_inlines =
       reinterpret_cast<void (*)(NjContext*, double*)>(look(names.recordable_inlines));
+  code->check_guards = reinterpret_cast<int32_t (*)(NjContext*)>(look(names.check_guards));
   if (!ok) {
     llvm::consumeError(rt->remove());
     return nullptr;

@@ -28,6 +28,8 @@ struct ModelCode {
   using JacFn = int (*)(double t, const double* y, double* jac, void* ctx);
   std::vector<JacFn> jacobians;  // parallel to rhs; null = none
   void (*recordable_inlines)(NjContext*, double* out) = nullptr;
+  // 0 when the declared guards hold, else 1 + the index of the first failing nir::Guard.
+  int32_t (*check_guards)(NjContext*) = nullptr;
   std::shared_ptr<void> resources;  // the model's ResourceTracker
 };
 

@@ -17,6 +17,7 @@ std::unique_ptr<Model> lower(const sema::CheckedModel& model, const LowerOptions
   l.allocate_slots();             // slots.cpp
   l.lower_functions();            // blocks.cpp
   l.lower_initialisation();       // blocks.cpp
+  l.lower_parameter_guards();     // blocks.cpp (guards.cpp)
   l.lower_odes();                 // odes.cpp
   l.lower_update();               // blocks.cpp (statements.cpp, expressions.cpp)
   l.lower_on_receive_handlers();  // blocks.cpp

@@ -232,6 +232,18 @@ struct Function {
   CodeBlock code;
 };
 
+// A `[[condition]]` declared after a parameter, state or internal (nir/guards.h): checked
+// by the compiled check_guards function when a value is set and when an instance is made.
+struct Guard {
+  std::string variable;     // the declared variable it follows
+  int slot = -1;            // that variable's slot
+  bool on_parameter = false;
+  ExprPtr condition;        // Bool, over slots
+  std::string file;         // where the guard is written
+  int line = 0, column = 0;
+  std::string text;         // the condition as written
+};
+
 struct Model {
   std::string name;
   bool is_synapse = false;
@@ -240,6 +252,7 @@ struct Model {
   CodeBlock init_parameters;    // parameter defaults, in declaration order
   CodeBlock compute_internals;  // internals and convolution rates/increments
   CodeBlock init_state;         // state initial values (after internals)
+  std::vector<Guard> guards;    // declared guards, in declaration order
   CodeBlock update;             // the update block
   std::vector<Handler> on_receive;
   std::vector<CodeBlock> on_condition;  // condition folded into an If

@@ -31,6 +31,8 @@ struct Cvode::Impl {
   FailureInfo* failure = nullptr;    // where rhs/jacobian record a non-finite value
   std::vector<CvodeReport> reports;  // SUNDIALS' messages, one per (flag, function)
   bool step_collapsed = false;       // CVODE warned "t + h = t" during this integrate()
+  int nonfinite_rhs = 0;             // non-finite derivatives seen during this integrate()
+  static constexpr int kMaxNonFiniteRetries = 20;
   double collapsed_step = std::nan("");  // the smallest step such a warning named
 
   // A derivative that is NaN or inf is a recoverable error (1): the point may be a trial
@@ -44,7 +46,9 @@ struct Cvode::Impl {
     for (size_t i = 0; i < self->n; ++i)
       if (!std::isfinite(dy[i])) {
         *self->failure = {int(i), dy[i], t, std::nan("")};
-        return 1;
+        // A derivative that stays non-finite however short the step would let CVODE creep
+        // towards it until it runs out of steps: give up after a few retries.
+        return ++self->nonfinite_rhs > kMaxNonFiniteRetries ? -1 : 1;
       }
     return 0;
   }
@@ -126,6 +130,7 @@ int Cvode::integrate(void* ctx, double h, double* y, size_t exact_from) {
   failure_.clear();
   m.step_collapsed = false;
   m.collapsed_step = std::nan("");
+  m.nonfinite_rhs = 0;
   if (!m.mem || !m.y || !m.A || !m.ls) {
     message_ = "CVODE could not allocate its memory";
     return CV_MEM_NULL;
@@ -192,10 +197,9 @@ int Cvode::integrate(void* ctx, double h, double* y, size_t exact_from) {
     m.last.assign(m.n, std::nan(""));
     // The right-hand side or Jacobian refused a non-finite value (CV_RHSFUNC_FAIL,
     // CV_LSETUP_FAIL, ...): say so, naming the variable, rather than CVODE's generic flag.
-    const bool rhs_flag = flag == CV_RHSFUNC_FAIL || flag == CV_FIRST_RHSFUNC_ERR ||
-                          flag == CV_REPTD_RHSFUNC_ERR || flag == CV_UNREC_RHSFUNC_ERR ||
-                          flag == CV_LSETUP_FAIL;
-    if (rhs_flag && failure_.variable >= 0) return kStatusRhsNonFinite;
+    // Any failure after non-finite derivatives (CV_RHSFUNC_FAIL, CV_REPTD_RHSFUNC_ERR,
+    // CV_LSETUP_FAIL, or running out of steps while avoiding them) is about them.
+    if (flag < 0 && failure_.variable >= 0) return kStatusRhsNonFinite;
     if (flag < 0) return flag;
     return m.step_collapsed ? kStatusStepTooSmall : kStatusNoProgress;
   }

@@ -346,9 +346,13 @@ void JitNeuron::set_status(const std::string& key, double value) {
         "'{}' sizes the vector(s) {} of model '{}' and is fixed at {} when the model is "
         "installed; install the model with a different default for '{}' instead",
         key, fmt::join(v->second, ", "), model_->name(), slots_[i], key));
+  const bool alone = status_depth_ == 0;  // a single call: it is its own group
+  if (alone) begin_status_change();
   slots_[i] = value;
+  changed_slots_.push_back(i);
   // Internals follow parameters; state initial expressions are not re-evaluated (NEST).
   if (model_->ir->slots[i].role == nir::SlotRole::Parameter) recompute_internals();
+  if (alone) end_status_change();
 }
 
 }  // namespace nestjit::runtime

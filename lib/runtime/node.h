@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nir/abi.h"
+#include "runtime/diagnostic_log.h"
 #include "runtime/loaded_model.h"
 #include "runtime/ring_buffer.h"
 #include "runtime/spike_archive.h"
@@ -59,6 +60,13 @@ class Node {
   // The spikes this node emitted, as plastic synapses read them (null: not a neuron).
   virtual SpikeArchive* spike_archive() { return nullptr; }
   const SpikeArchive* spike_archive() const { return const_cast<Node*>(this)->spike_archive(); }
+  // A group of set_status calls (one SetStatus or create): values are checked together at
+  // the end (declared guards may relate several parameters); end_status_change throws and
+  // restores the values of begin_status_change when a check fails, as does
+  // abort_status_change after another error.
+  virtual void begin_status_change() {}
+  virtual void end_status_change() {}
+  virtual void abort_status_change() {}
 };
 
 // NEST's receptor numbering (SEMANTICS.md 2.4): one receptor per spike port, an excitatory
@@ -83,6 +91,11 @@ class JitNeuron : public Node, public CodeHost {
   void set_status(const std::string& key, double value) override;
   SpikeArchive* spike_archive() override { return &archive_; }
   std::string check_input(bool current, int receptor) const override;
+  void begin_status_change() override;
+  void end_status_change() override;
+  void abort_status_change() override;
+  // Where warnings about suspicious parameter values go (the network's log).
+  void attach_log(DiagnosticLog* log) { log_ = log; }
 
   const LoadedModel& model() const { return *model_; }
   // Starts sampling `mm`'s record_from list after every step whose time is a multiple of
@@ -146,6 +159,13 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> snapshot_;
   std::vector<bool> warn_only_, warned_;
   bool check_finite_state();
+  // Parameter checks (runtime/parameter_checks.cpp).
+  DiagnosticLog* log_ = nullptr;
+  int status_depth_ = 0;              // > 0 inside begin/end_status_change
+  std::vector<double> status_backup_;  // all slots at begin_status_change
+  std::vector<int> changed_slots_;    // set since then
+  void check_guards_or_throw();       // restores status_backup_ before throwing
+  void warn_suspicious(int slot, double value);
 };
 
 }  // namespace nestjit::runtime

@@ -1,6 +1,7 @@
 // Passes that lower the model's blocks: user functions, the initialisation blocks
 // (parameter defaults, internals, initial state), update, onReceive and onCondition handlers,
 // and recordable inline expressions.
+#include "nir/guards.h"
 #include "nir/lowering/lowerer.h"
 
 #include <fmt/format.h>
@@ -129,6 +130,16 @@ void Lowerer::lower_recordable_inlines() {
       begin_block();
       m_->recordable_inlines.emplace_back(in.name, convert(expr(*in.rhs), ValueType::F64));
     }
+}
+
+void Lowerer::lower_parameter_guards() {
+  lower_guards(
+      cm_,
+      [&](const sema::Symbol& s) {
+        auto it = slot_of_.find(&s);
+        return it == slot_of_.end() ? -1 : it->second;
+      },
+      [&](const ast::Expr& e) { return convert(expr(e), ValueType::Bool); }, m_->guards);
 }
 
 }  // namespace nestjit::nir::lowering

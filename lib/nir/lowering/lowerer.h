@@ -43,6 +43,7 @@ class Lowerer {
   void allocate_slots();            // slots.cpp: parameters, state, internals, ports
   void lower_functions();           // blocks.cpp: user functions
   void lower_initialisation();      // blocks.cpp: parameter defaults, internals, initial state
+  void lower_parameter_guards();    // blocks.cpp: `[[...]]` conditions (nir/guards.cpp)
   void lower_odes();                // odes.cpp: one OdeVar per ODE order
   void lower_update();              // blocks.cpp: the update block
   void lower_on_receive_handlers(); // blocks.cpp
