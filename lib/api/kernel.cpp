@@ -45,6 +45,7 @@ Kernel::Kernel(KernelOptions options) {
   if (!(options.resolution_ms > 0))
     throw Error(fmt::format("resolution must be positive, not {}", options.resolution_ms));
   impl_ = std::make_unique<Impl>(options);
+  impl_->net->rng().seed(impl_->rng_seed);
 }
 
 Kernel::~Kernel() = default;
@@ -105,8 +106,9 @@ InstallResult Kernel::install_source(const std::string& name, const std::string&
   return impl_->install(make_source(name, source), options);
 }
 
-NodeCollection Kernel::create(const std::string& model, size_t n, const Params& params) {
+NodeCollection Kernel::create(const std::string& requested, size_t n, const Params& params) {
   if (n == 0) throw Error("create: the number of nodes must be at least 1");
+  const std::string model = impl_->base_of(requested);  // a CopyModel name's base
   auto& net = *impl_->net;
   NodeCollection nc;
   for (size_t i = 0; i < n; ++i) {
@@ -134,6 +136,9 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
     if (i == 0) nc.first = id;
   }
   nc.count = n;
+  if (model != requested)
+    for (size_t i = 0; i < n; ++i) impl_->node_names[nc[i]] = requested;
+  set_status(nc, impl_->defaults_of(requested));  // SetDefaults/CopyModel values
   set_status(nc, params);
   return nc;
 }
@@ -146,7 +151,7 @@ void Kernel::simulate(double ms) {
   }
 }
 
-void Kernel::reset() { impl_->net = std::make_unique<runtime::Network>(impl_->options.resolution_ms); }
+void Kernel::reset() { impl_->reset_network(); }
 
 double Kernel::time() const { return impl_->net->time(); }
 double Kernel::resolution() const { return impl_->net->resolution(); }

@@ -7,8 +7,17 @@
 namespace nestjit {
 
 void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, ConnRule rule,
-                     const SynSpec& spec) {
+                     const SynSpec& requested) {
   auto& net = *impl_->net;
+  // CopyModel names and SetDefaults values (kernel_defaults.cpp); names the new connections
+  // after the copy when done, also when a later pair fails.
+  const SynSpec spec = impl_->resolve_synapse(requested);
+  struct NameOnExit {
+    Kernel::Impl& impl;
+    const std::string& name;
+    size_t static_before, plastic_before;
+    ~NameOnExit() { impl.name_connections(name, static_before, plastic_before); }
+  } name_on_exit{*impl_, requested.synapse_model, net.static_count(), net.plastic_count()};
   if (rule == ConnRule::one_to_one && pre.size() != post.size())
     throw Error(fmt::format("one_to_one needs equally many sources and targets ({} and {})",
                             pre.size(), post.size()));
@@ -74,19 +83,77 @@ Connections Kernel::get_connections(const NodeCollection& source, const NodeColl
     return nc.size() == 0 || (id >= nc.first && id < nc.first + nc.size());
   };
   auto& net = *impl_->net;
+  auto name_of = [](const std::map<size_t, std::string>& names, size_t i, const std::string& base) {
+    auto it = names.find(i);
+    return it == names.end() ? base : it->second;
+  };
+  // Static connections first, then plastic ones (each in the order made).
+  for (size_t i = 0; i < net.static_count(); ++i) {
+    const auto& c = net.static_connection(i);
+    if (in(source, c.source) && in(target, c.target) &&
+        (synapse_model.empty() || synapse_model == name_of(impl_->static_names, i, "static_synapse")))
+      out.refs_.push_back({false, i});
+  }
   for (size_t i = 0; i < net.plastic_count(); ++i) {
     const auto& c = net.plastic(i);
     if (in(source, c.source) && in(target, c.target) &&
-        (synapse_model.empty() || synapse_model == c.model().name()))
+        (synapse_model.empty() || synapse_model == name_of(impl_->plastic_names, i, c.model().name())))
       out.refs_.push_back({true, i});
+  }
+  return out;
+}
+
+std::map<std::string, double> Connections::status(size_t i) const {
+  if (i >= refs_.size())
+    throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
+  auto& net = *kernel_->impl_->net;
+  std::map<std::string, double> out;
+  uint64_t source, target;
+  if (refs_[i].plastic) {
+    const auto& c = net.plastic(refs_[i].index);
+    out = c.get_status();
+    source = c.source;
+    target = c.target;
+    out["receptor"] = c.receptor;
+  } else {
+    const auto& c = net.static_connection(refs_[i].index);
+    out["weight"] = c.weight;
+    out["delay"] = double(c.delay_steps) * net.resolution();
+    out["receptor"] = c.receptor;
+    source = c.source;
+    target = c.target;
+  }
+  out["source"] = double(source);
+  out["target"] = double(target);
+  return out;
+}
+
+std::vector<std::string> Connections::synapse_models() const {
+  std::vector<std::string> out;
+  const auto& impl = *kernel_->impl_;
+  for (const auto& r : refs_) {
+    const auto& names = r.plastic ? impl.plastic_names : impl.static_names;
+    auto it = names.find(r.index);
+    if (it != names.end()) out.push_back(it->second);
+    else if (r.plastic) out.push_back(impl.net->plastic(r.index).model().name());
+    else out.push_back("static_synapse");
   }
   return out;
 }
 
 std::vector<double> Connections::get(const std::string& name) const {
   std::vector<double> out;
-  for (const auto& r : refs_) {
+  for (size_t i = 0; i < refs_.size(); ++i) {
+    const auto& r = refs_[i];
     try {
+      if (!r.plastic || name == "source" || name == "target") {
+        auto s = status(i);
+        auto it = s.find(name);
+        if (it == s.end())
+          throw Error(fmt::format("a static_synapse connection has no variable '{}'", name));
+        out.push_back(it->second);
+        continue;
+      }
       out.push_back(kernel_->impl_->net->plastic(r.index).get(name));
     } catch (const std::exception& e) {
       throw Error(e.what());
@@ -104,6 +171,12 @@ std::vector<std::pair<double, double>> Connections::weight_history(size_t i) con
 void Connections::set(const std::string& name, double value) {
   for (const auto& r : refs_) {
     try {
+      if (!r.plastic) {
+        if (name != "weight")
+          throw Error(fmt::format("only the weight of a static_synapse connection can be set, not '{}'", name));
+        kernel_->impl_->net->static_connection(r.index).weight = value;
+        continue;
+      }
       auto& c = kernel_->impl_->net->plastic(r.index);
       if (name == "weight") c.set_weight(value);
       else c.set(name, value);

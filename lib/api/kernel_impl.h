@@ -32,6 +32,29 @@ struct Kernel::Impl {
 
   InstallResult install(const SourceFilePtr& file, const InstallOptions& options);
 
+  // CopyModel and SetDefaults (kernel_defaults.cpp); both last until reset(), as upstream.
+  struct ModelCopy {
+    std::string base;  // an installed or built-in model
+    Params defaults;   // applied on creation, before the caller's parameters
+  };
+  std::map<std::string, ModelCopy> copies;
+  std::map<std::string, Params> defaults;  // SetDefaults on installed/built-in names
+  // Names of connections and nodes made under a CopyModel name (by index / node id).
+  std::map<size_t, std::string> plastic_names, static_names;
+  std::map<uint64_t, std::string> node_names;
+  static constexpr uint64_t default_rng_seed = 143202461;  // the reference simulator's
+  uint64_t rng_seed = default_rng_seed;
+
+  // The installed or built-in model behind `name` (itself unless a copy).
+  const std::string& base_of(const std::string& name) const;
+  // The defaults `name` applies on creation: SetDefaults of its base, then of the copy.
+  Params defaults_of(const std::string& name) const;
+  // `spec` with its synapse model resolved to the base and that model's defaults filled in.
+  SynSpec resolve_synapse(const SynSpec& spec) const;
+  // Records `name` for connections made since the counts `static_before`/`plastic_before`.
+  void name_connections(const std::string& name, size_t static_before, size_t plastic_before);
+  void reset_network();
+
   const runtime::LoadedModel& model(const std::string& name) const;
 };
 

@@ -18,10 +18,32 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
           g->set_spike_times(*times, net.resolution());
           continue;
         }
-        if (auto* mm = dynamic_cast<runtime::Multimeter*>(&node); mm && key == "record_from") {
+        auto* mm = dynamic_cast<runtime::Multimeter*>(&node);
+        if (mm && key == "record_from") {
           const auto* names = std::get_if<std::vector<std::string>>(&value);
           if (!names) throw Error("record_from needs a list of names");
           mm->set_record_from(*names);
+          continue;
+        }
+        if (auto* sr = dynamic_cast<runtime::SpikeRecorder*>(&node); sr && key == "n_events") {
+          if (api::as_number(key, value) != 0) throw Error("n_events can only be set to 0");
+          sr->senders.clear();
+          sr->times.clear();
+          continue;
+        }
+        if (mm && key == "n_events") {
+          if (api::as_number(key, value) != 0) throw Error("n_events can only be set to 0");
+          mm->times.clear();
+          mm->senders.clear();
+          for (auto& v : mm->values) v.clear();
+          continue;
+        }
+        // One value per node (pop.V_m = array): node i takes element i.
+        if (const auto* each = std::get_if<std::vector<double>>(&value)) {
+          if (each->size() != nodes.size())
+            throw Error(fmt::format("'{}' needs one number, or one per node ({}), not a list of {}",
+                                    key, nodes.size(), each->size()));
+          node.set_status(key, (*each)[i]);
           continue;
         }
         node.set_status(key, api::as_number(key, value));

@@ -36,6 +36,9 @@ class Network {
   size_t connect_plastic(std::unique_ptr<PlasticConnection> c);
   PlasticConnection& plastic(size_t i) { return *plastic_[i]; }
   size_t plastic_count() const { return plastic_.size(); }
+  // Static connections in the order made (read by the API's get_connections).
+  StaticConnection& static_connection(size_t i) { return static_[i]; }
+  size_t static_count() const { return static_.size(); }
 
   // Rounds a delay in ms to steps (NEST's delay_ms_to_steps); at least one step.
   int64_t delay_steps(double ms) const;

@@ -105,6 +105,7 @@ class SpikeGenerator : public Node {
   std::string model_name() const override { return "spike_generator"; }
   void update(Network& net, int64_t from, int64_t to) override;
   void set_spike_times(const std::vector<double>& times_ms, double resolution);
+  const std::vector<int64_t>& spike_steps() const { return steps_; }
   void prepare(Network& net) override;
 
  private:
