@@ -91,6 +91,7 @@ PYBIND11_MODULE(_nestjit, m) {
         return to_array(c.get(name));
       })
       .def("set", &nestjit::Connections::set)
+      .def("set_at", &nestjit::Connections::set_at)
       .def("status", &nestjit::Connections::status)
       .def("synapse_models", &nestjit::Connections::synapse_models);
 

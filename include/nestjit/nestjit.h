@@ -128,6 +128,8 @@ class Connections {
   // Connection i's variables with source, target, weight and delay (GetStatus of a
   // connection).
   std::map<std::string, double> status(size_t i) const;
+  // Sets a variable of connection i only (set() sets it on all).
+  void set_at(size_t i, const std::string& name, double value);
 
  private:
   friend class Kernel;

@@ -169,13 +169,20 @@ std::vector<std::pair<double, double>> Connections::weight_history(size_t i) con
 }
 
 void Connections::set(const std::string& name, double value) {
-  for (const auto& r : refs_) {
+  for (size_t i = 0; i < refs_.size(); ++i) set_at(i, name, value);
+}
+
+void Connections::set_at(size_t i, const std::string& name, double value) {
+  if (i >= refs_.size())
+    throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
+  {
+    const Ref& r = refs_[i];
     try {
       if (!r.plastic) {
         if (name != "weight")
           throw Error(fmt::format("only the weight of a static_synapse connection can be set, not '{}'", name));
         kernel_->impl_->net->static_connection(r.index).weight = value;
-        continue;
+        return;
       }
       auto& c = kernel_->impl_->net->plastic(r.index);
       if (name == "weight") c.set_weight(value);
