@@ -193,7 +193,7 @@ class Kernel {
   ModelInfo model_info(const std::string& model) const;
   // A model's default value of a parameter or state variable (GetDefaults).
   double get_default(const std::string& model, const std::string& name) const;
-  std::vector<std::string> models() const;  // built-in and installed
+  std::vector<std::string> models() const;  // built-in, installed and copied (CopyModel)
 
   // ---- PyNEST's dictionaries: full status, defaults, model copies, kernel status ----
   // (what the Python package's GetStatus/GetDefaults/SetDefaults/CopyModel/

@@ -112,6 +112,7 @@ double Kernel::get_default(const std::string& model, const std::string& name) co
 std::vector<std::string> Kernel::models() const {
   std::vector<std::string> out(api::builtin_models().begin(), api::builtin_models().end());
   for (const auto& [n, m] : impl_->models) out.push_back(n);
+  for (const auto& [n, c] : impl_->copies) out.push_back(n);  // CopyModel names
   return out;
 }
 
