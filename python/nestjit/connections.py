@@ -51,7 +51,7 @@ def _syn(syn_spec):
     raise NESTError(f"Connect: syn_spec must be a synapse model name or a dictionary, not {syn_spec!r}")
 
 
-def _per_pair(key, value, pairs, shape):
+def _per_pair(key, value, shape):
     """A weight/delay/variable for every pair: a number, or an array of the rule's shape
     (one_to_one: len(pre); all_to_all: len(post) x len(pre), as upstream)."""
     from .random import Parameter
@@ -75,8 +75,6 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     rule, _ = _rule(conn_spec)
     syn = _syn(syn_spec)
     model = syn.get("synapse_model", "")
-    if model == "static_synapse" and "static_synapse" not in kernel().models()[:0]:
-        model = "static_synapse"
     receptor = int(syn.get("receptor_type", 0))
     pre_ids, post_ids = pre.tolist(), post.tolist()
     if rule == "one_to_one":
@@ -92,7 +90,7 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     for key, value in syn.items():
         if key in ("synapse_model", "receptor_type"):
             continue
-        arr, number = _per_pair(key, value, pairs, shape)
+        arr, number = _per_pair(key, value, shape)
         if arr is None:
             fixed[key] = number
         else:

@@ -110,8 +110,11 @@ def GetKernelStatus(keys=None):
     status = {k: pythonic(k, v) for k, v in kernel().kernel_status().items()}
     status.update(_SINGLE_PROCESS)
     status["print_time"] = _state["print_time"]
-    status["node_models"] = tuple(m for m in kernel().models() if not _is_synapse(m))
-    status["synapse_models"] = tuple(m for m in kernel().models() if _is_synapse(m))
+    wanted = [keys] if isinstance(keys, str) else keys
+    if keys is None or {"node_models", "synapse_models"} & set(wanted):
+        # Each model's defaults are looked at; only when asked for.
+        status["node_models"] = Models("nodes")
+        status["synapse_models"] = Models("synapses")
     if keys is None:
         return status
     if isinstance(keys, str):

@@ -17,8 +17,7 @@ def _events(node_id, model):
 def node_status(node_id):
     """One node's status dictionary as PyNEST's GetStatus returns it."""
     status = {k: pythonic(k, v) for k, v in kernel().node_status(node_id).items()}
-    base_model = status.get("element_type") == "recorder"
-    if base_model:
+    if status.get("element_type") == "recorder":
         kind = "multimeter" if "record_from" in status else "spike_recorder"
         status["events"] = _events(node_id, kind)
         status["n_events"] = len(status["events"]["times"])

@@ -115,3 +115,18 @@ def test_recorder_events_are_numpy_arrays_with_pynest_dtypes():
     sr.n_events = 0
     assert sr.n_events == 0 and len(sr.get("events")["times"]) == 0
     assert sg.spike_times == [1.0, 2.0, 4.5]
+
+
+def test_misuse_is_a_located_error_and_the_kernel_stays_usable():
+    sg = nest.Create("spike_generator")
+    with pytest.raises(nest.NESTError, match="spike time 0.05 ms is not on the 0.1 ms grid"):
+        sg.spike_times = [0.05]
+    with pytest.raises(nest.NESTError, match="spike times must be sorted"):
+        sg.set(spike_times=[2.0, 1.0])
+    sg.spike_times = [1.0]
+    p = nest.Create("parrot_neuron")
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, p)
+    nest.Connect(p, sr)
+    nest.Simulate(5.0)
+    assert sr.get("events", "times").tolist() == [2.0]
