@@ -11,6 +11,8 @@ packages=(
   libfmt-dev doctest-dev libeigen3-dev libcli11-dev nlohmann-json3-dev
   gnuplot-nox
   clang-19 libclang-rt-19-dev libomp-19-dev
+  python3-dev python3-pybind11 python3-numpy python3-pytest python3-matplotlib
+  python3-nbclient python3-nbformat python3-ipykernel
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -186,6 +186,15 @@ class Connections {
   // Connection i's transmitted spikes as (presynaptic spike time in ms, weight sent), when it
   // was made with SynSpec::record_weights.
   std::vector<std::pair<double, double>> weight_history(size_t i) const;
+  // Per connection: the synapse model's name (a CopyModel name included), and its source
+  // and target node ids. get() also answers "source", "target", "delay" (ms) and "weight"
+  // for every connection, static ones included.
+  std::vector<std::string> synapse_models() const;
+  // Connection i's variables with source, target, weight and delay (GetStatus of a
+  // connection).
+  std::map<std::string, double> status(size_t i) const;
+  // Sets a variable of connection i only (set() sets it on all).
+  void set_at(size_t i, const std::string& name, double value);
 
  private:
   friend class Kernel;
@@ -281,7 +290,36 @@ class Kernel {
   ModelInfo model_info(const std::string& model) const;
   // A model's default value of a parameter or state variable (GetDefaults).
   double get_default(const std::string& model, const std::string& name) const;
-  std::vector<std::string> models() const;  // built-in and installed
+  std::vector<std::string> models() const;  // built-in, installed and copied (CopyModel)
+
+  // ---- PyNEST's dictionaries: full status, defaults, model copies, kernel status ----
+  // (what the Python package's GetStatus/GetDefaults/SetDefaults/CopyModel/
+  // GetKernelStatus/SetKernelStatus stand on)
+  //
+  // A node's status as GetStatus shows it: its numeric variables plus "model" (the name it
+  // was created under, a CopyModel name included), "global_id", and for devices their
+  // settings: "spike_times" (spike_generator), "record_from" (multimeter), "n_events"
+  // (spike_recorder, multimeter). set_status takes, besides single values, a
+  // std::vector<double> with one value per node for a numeric variable (pop.V_m = array),
+  // and "n_events" = 0 on a recorder to drop what it recorded.
+  Params get_node_status(uint64_t node) const;
+  // A model's defaults as a dictionary (GetDefaults), SetDefaults/CopyModel values applied:
+  // NESTML neurons: parameters, state and "recordables"; NESTML synapses: parameters, state,
+  // "weight", "delay"; built-ins: their settings. Every dictionary has "model" and
+  // "element_type" ("neuron", "synapse", "stimulator" or "recorder").
+  Params get_defaults(const std::string& model) const;
+  // Values nodes (or connections) of `model` get when created from now on; until reset().
+  void set_defaults(const std::string& model, const Params& params);
+  // CopyModel: `new_name` has the dynamics of `existing` and its own defaults (those of
+  // `existing` with `params` applied); until reset(), as in the reference simulator.
+  void copy_model(const std::string& existing, const std::string& new_name,
+                  const Params& params = {});
+  // Kernel status: "resolution" (ms), "rng_seed", "biological_time" (ms), "network_size",
+  // "num_connections", "min_delay" (ms). set_kernel_status changes "resolution" (only while
+  // the network has no nodes) and "rng_seed" (reseeds the kernel's random stream); the
+  // others are read-only and an unknown key is an Error naming it.
+  Params get_kernel_status() const;
+  void set_kernel_status(const Params& params);
 
   // Runtime diagnostics since the kernel was made or last cleared (see RuntimeDiagnostic).
   std::vector<RuntimeDiagnostic> runtime_diagnostics() const;

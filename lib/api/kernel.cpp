@@ -122,14 +122,18 @@ std::unique_ptr<runtime::Node> Kernel::Impl::make_device(const std::string& mode
   return nullptr;
 }
 
-NodeCollection Kernel::create(const std::string& model, size_t n, const Params& params) {
+NodeCollection Kernel::create(const std::string& requested, size_t n, const Params& params) {
   if (n == 0) throw Error("create: the number of nodes must be at least 1");
+  const std::string model = impl_->base_of(requested);  // a CopyModel name's base
   auto& net = *impl_->net;
   // The nodes are built and given their parameters first and join the network only when
   // all of that worked: a bad parameter leaves no node behind.
   std::vector<std::unique_ptr<runtime::Node>> nodes;
   nodes.reserve(n);
   const runtime::DeviceContext ctx = net.device_context();
+  // SetDefaults/CopyModel values first, then this call's parameters.
+  Params merged = impl_->defaults_of(requested);
+  for (const auto& [k, v] : params) merged[k] = v;
   try {
     for (size_t i = 0; i < n; ++i) {
       std::unique_ptr<runtime::Node> node;
@@ -149,7 +153,7 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
       node->id = net.node_count() + 1 + i;
       // The parameters of create() are checked together, guards included (SetStatus rules).
       node->begin_status_change();
-      node->set_params(params, ctx);
+      node->set_params(merged, ctx);
       node->end_status_change();
       nodes.push_back(std::move(node));
     }
@@ -167,6 +171,8 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
     if (i == 0) nc.first = id;
   }
   nc.count = n;
+  if (model != requested)
+    for (size_t i = 0; i < n; ++i) impl_->node_names[nc[i]] = requested;
   return nc;
 }
 
@@ -178,9 +184,7 @@ void Kernel::simulate(double ms) {
   }
 }
 
-void Kernel::reset() {
-  impl_->net = std::make_unique<runtime::Network>(impl_->options.resolution_ms, impl_->options.rng_seed);
-}
+void Kernel::reset() { impl_->reset_network(); }
 
 double Kernel::time() const { return impl_->net->time(); }
 double Kernel::resolution() const { return impl_->net->resolution(); }

@@ -78,8 +78,29 @@ class ValueSource {
 }  // namespace
 
 void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
-                     const SynSpec& spec) {
+                     const SynSpec& requested) {
   auto& net = *impl_->net;
+  // CopyModel names and SetDefaults values (kernel_defaults.cpp); plastic connections made
+  // under a copy's name are reported under it (static ones as static_synapse).
+  const SynSpec spec = impl_->resolve_synapse(requested);
+  struct NameOnExit {
+    Kernel::Impl& impl;
+    const std::string& name;
+    const NodeCollection& pre;
+    size_t plastic_before;
+    std::vector<size_t> row_before;  // static row lengths of the sources (copies only)
+    ~NameOnExit() {
+      impl.name_connections(name, impl.net->static_count(), plastic_before);
+      for (size_t i = 0; i < row_before.size(); ++i) {
+        const size_t after = impl.net->static_row(pre[i]).size();
+        for (size_t pos = row_before[i]; pos < after; ++pos)
+          impl.static_copy_names[{pre[i], uint32_t(pos)}] = name;
+      }
+    }
+  } name_on_exit{*impl_, requested.synapse_model, pre, net.plastic_count(), {}};
+  if (impl_->copies.count(requested.synapse_model))
+    for (size_t i = 0; i < pre.size(); ++i)
+      name_on_exit.row_before.push_back(net.static_row(pre[i]).size());
   const runtime::NodeRange src{pre.first, pre.size()}, tgt{post.first, post.size()};
   const runtime::Rule rule = to_rule(conn);
   try {
@@ -196,7 +217,7 @@ Connections Kernel::get_connections(const NodeCollection& source, const NodeColl
     return nc.size() == 0 || (id >= nc.first && id < nc.first + nc.size());
   };
   auto& net = *impl_->net;
-  const bool want_static = synapse_model.empty() ||
+  const bool want_static = synapse_model.empty() || impl_->copies.count(synapse_model) ||
                            (synapse_model == "static_synapse" && !impl_->models.count("static_synapse"));
   if (want_static) {
     const uint64_t lo = source.size() ? source.first : 1;
@@ -204,13 +225,15 @@ Connections Kernel::get_connections(const NodeCollection& source, const NodeColl
     for (uint64_t s = lo; s < hi && s <= net.node_count(); ++s) {
       auto row = net.static_row(s);
       for (size_t i = 0; i < row.size(); ++i)
-        if (in(target, row[i].target + 1)) out.refs_.push_back({false, i, s});
+        if (in(target, row[i].target + 1) &&
+            (synapse_model.empty() || impl_->static_name(s, i) == synapse_model))
+          out.refs_.push_back({false, i, s});
     }
   }
   for (size_t i = 0; i < net.plastic_count(); ++i) {
     const auto& c = net.plastic(i);
     if (in(source, c.source) && in(target, c.target) &&
-        (synapse_model.empty() || synapse_model == c.model().name()))
+        (synapse_model.empty() || synapse_model == impl_->plastic_name(i)))
       out.refs_.push_back({true, i});
   }
   return out;
@@ -307,6 +330,43 @@ void Connections::set(const std::string& name, double value) {
       throw Error(e.what());
     }
   }
+}
+
+std::map<std::string, double> Connections::status(size_t i) const {
+  if (i >= refs_.size())
+    throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
+  Connections one;
+  one.kernel_ = kernel_;
+  one.refs_ = {refs_[i]};
+  std::map<std::string, double> out;
+  if (refs_[i].plastic) {
+    try {
+      out = kernel_->impl_->net->plastic(refs_[i].index).get_status();
+    } catch (const std::exception& e) {
+      throw Error(e.what());
+    }
+  } else {
+    for (const char* key : {"weight", "delay"}) out[key] = one.get(key)[0];
+  }
+  for (const char* key : {"source", "target", "receptor"}) out[key] = one.get(key)[0];
+  return out;
+}
+
+std::vector<std::string> Connections::synapse_models() const {
+  std::vector<std::string> out;
+  for (const auto& r : refs_)
+    out.push_back(r.plastic ? kernel_->impl_->plastic_name(r.index)
+                            : kernel_->impl_->static_name(r.source, r.index));
+  return out;
+}
+
+void Connections::set_at(size_t i, const std::string& name, double value) {
+  if (i >= refs_.size())
+    throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
+  Connections one;
+  one.kernel_ = kernel_;
+  one.refs_ = {refs_[i]};
+  one.set(name, value);
 }
 
 }  // namespace nestjit

@@ -32,6 +32,38 @@ struct Kernel::Impl {
 
   InstallResult install(const SourceFilePtr& file, const InstallOptions& options);
 
+  // CopyModel and SetDefaults (kernel_defaults.cpp); both last until reset(), as upstream.
+  struct ModelCopy {
+    std::string base;  // an installed or built-in model
+    Params defaults;   // applied on creation, before the caller's parameters
+  };
+  std::map<std::string, ModelCopy> copies;
+  std::map<std::string, Params> defaults;  // SetDefaults on installed/built-in names
+  // Names of connections and nodes made under a CopyModel name (by index / node id).
+  std::map<size_t, std::string> plastic_names, static_names;
+  // Static synapses made under a CopyModel name, by (source, position in its row).
+  std::map<std::pair<uint64_t, uint32_t>, std::string> static_copy_names;
+  std::string static_name(uint64_t source, size_t position) const {
+    auto it = static_copy_names.find({source, uint32_t(position)});
+    return it == static_copy_names.end() ? "static_synapse" : it->second;
+  }
+  // The name a plastic connection was made under (a CopyModel name, or its model's).
+  std::string plastic_name(size_t i) const {
+    auto it = plastic_names.find(i);
+    return it == plastic_names.end() ? net->plastic(i).model().name() : it->second;
+  }
+  std::map<uint64_t, std::string> node_names;
+
+  // The installed or built-in model behind `name` (itself unless a copy).
+  const std::string& base_of(const std::string& name) const;
+  // The defaults `name` applies on creation: SetDefaults of its base, then of the copy.
+  Params defaults_of(const std::string& name) const;
+  // `spec` with its synapse model resolved to the base and that model's defaults filled in.
+  SynSpec resolve_synapse(const SynSpec& spec) const;
+  // Records `name` for connections made since the counts `static_before`/`plastic_before`.
+  void name_connections(const std::string& name, size_t static_before, size_t plastic_before);
+  void reset_network();
+
   const runtime::LoadedModel& model(const std::string& name) const;
   // A new node of a built-in device model, or nullptr when `model` is not one.
   static std::unique_ptr<runtime::Node> make_device(const std::string& model);

@@ -10,6 +10,37 @@ namespace nestjit {
 void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
   auto& net = *impl_->net;
   const runtime::DeviceContext ctx = net.device_context();
+  // What node i of `nodes` is given: a list of numbers for a neuron variable is one value
+  // per node (pop.V_m = array); n_events = 0 clears a recorder (PyNEST's idiom).
+  auto per_node = [&](runtime::Node& node, size_t i) {
+    Params out;
+    for (const auto& [key, value] : params) {
+      auto* sr = dynamic_cast<runtime::SpikeRecorder*>(&node);
+      auto* mm = dynamic_cast<runtime::Multimeter*>(&node);
+      if ((sr || mm) && key == "n_events") {
+        if (api::as_number(key, value) != 0) throw Error("n_events can only be set to 0");
+        if (sr) {
+          sr->senders.clear();
+          sr->times.clear();
+        } else {
+          mm->times.clear();
+          mm->senders.clear();
+          for (auto& v : mm->values) v.clear();
+        }
+        continue;
+      }
+      const auto* each = std::get_if<std::vector<double>>(&value);
+      if (each && dynamic_cast<runtime::JitNeuron*>(&node)) {
+        if (each->size() != nodes.size())
+          throw Error(fmt::format("'{}' needs one number, or one per node ({}), not a list of {}",
+                                  key, nodes.size(), each->size()));
+        out[key] = (*each)[i];
+        continue;
+      }
+      out[key] = value;
+    }
+    return out;
+  };
   for (size_t i = 0; i < nodes.size(); ++i) {
     runtime::Node& node = net.node(nodes[i]);
     // The values of one call are checked together (guards may relate several of them).
@@ -20,7 +51,7 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
     } change{node};
     node.begin_status_change();
     try {
-      node.set_params(params, ctx);
+      node.set_params(per_node(node, i), ctx);
       net.invalidate();  // devices recompute what they derive from parameters
     } catch (const Error&) {
       throw;
@@ -109,6 +140,7 @@ double Kernel::get_default(const std::string& model, const std::string& name) co
 std::vector<std::string> Kernel::models() const {
   std::vector<std::string> out(api::builtin_models().begin(), api::builtin_models().end());
   for (const auto& [n, m] : impl_->models) out.push_back(n);
+  for (const auto& [n, c] : impl_->copies) out.push_back(n);  // CopyModel names
   return out;
 }
 

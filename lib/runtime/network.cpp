@@ -27,7 +27,7 @@
 namespace nestjit::runtime {
 
 Network::Network(double resolution_ms, uint64_t rng_seed)
-    : h_(resolution_ms), streams_(rng_seed) {
+    : h_(resolution_ms), streams_(rng_seed), rng_seed_(rng_seed) {
   if (!(resolution_ms > 0.0) || !std::isfinite(resolution_ms))
     throw std::invalid_argument(fmt::format("resolution must be positive, not {}", resolution_ms));
 }

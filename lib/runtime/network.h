@@ -31,6 +31,7 @@ struct StaticConnection {
 class Network {
  public:
   explicit Network(double resolution_ms = 0.1, uint64_t rng_seed = 143202461);
+  uint64_t rng_seed() const { return rng_seed_; }
 
   double resolution() const { return h_; }
   int64_t current_step() const { return step_; }
@@ -123,6 +124,7 @@ class Network {
   std::vector<std::vector<size_t>> plastic_out_;  // by source index, built by prepare()
   std::vector<Event> events_;
   RandomStreams streams_;
+  uint64_t rng_seed_;
   std::string failure_;
   DiagnosticLog log_;
   uint64_t spikes_emitted_ = 0, synaptic_events_ = 0;

@@ -1,0 +1,47 @@
+"""nestjit from Python: `import nestjit as nest` runs PyNEST scripts; nestjit.install loads
+NESTML in milliseconds; nestjit.compat stands in for NESTML's NESTCodeGeneratorUtils.
+
+Kernel properties are module attributes as in PyNEST: nest.resolution, nest.rng_seed,
+nest.biological_time, nest.print_time, ... (reading and, where settable, assigning)."""
+import sys as _sys
+import types as _types
+
+from . import random
+from .connections import Connect, GetConnections, SynapseCollection
+from .errors import NESTError, NESTErrors, NESTMLError, NotAvailable
+from .hl_api import (Cleanup, CopyModel, Create, GetDefaults, GetKernelStatus, GetStatus,
+                     Models, Prepare, ResetKernel, Run, RunManager, SetDefaults,
+                     SetKernelStatus, SetStatus, Simulate, get_verbosity, set_verbosity)
+from .loading import Install, Installed, install
+from .nodes import NodeCollection
+
+__version__ = "0.1.0"
+
+__all__ = ["Cleanup", "Connect", "CopyModel", "Create", "GetConnections", "GetDefaults",
+           "GetKernelStatus", "GetStatus", "Install", "Installed", "Models", "NESTError",
+           "NESTErrors", "NESTMLError", "NodeCollection", "NotAvailable", "Prepare",
+           "ResetKernel", "Run", "RunManager", "SetDefaults", "SetKernelStatus", "SetStatus",
+           "Simulate", "SynapseCollection", "get_verbosity", "install", "random",
+           "set_verbosity"]
+
+# Kernel properties reachable as attributes (PyNEST 3's nest.resolution etc.).
+_KERNEL_ATTRIBUTES = ("resolution", "rng_seed", "biological_time", "network_size",
+                      "num_connections", "min_delay", "print_time", "local_num_threads",
+                      "total_num_virtual_procs", "num_processes", "node_models",
+                      "synapse_models")
+
+
+class _NestModule(_types.ModuleType):
+    def __getattr__(self, name):
+        if name in _KERNEL_ATTRIBUTES:
+            return GetKernelStatus(name)
+        raise AttributeError(f"module 'nestjit' has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        if name in _KERNEL_ATTRIBUTES:
+            SetKernelStatus({name: value})
+        else:
+            super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _NestModule
