@@ -45,6 +45,7 @@ Kernel::Kernel(KernelOptions options) {
   if (!(options.resolution_ms > 0))
     throw Error(fmt::format("resolution must be positive, not {}", options.resolution_ms));
   impl_ = std::make_unique<Impl>(options);
+  impl_->owner = this;
 }
 
 Kernel::~Kernel() = default;
@@ -58,9 +59,11 @@ InstallResult Kernel::Impl::install(const SourceFilePtr& file, const InstallOpti
   lo.synapse_models = options.synapse_models;
   lo.numeric_solver = options.numeric_solver;
   lo.solver = options.solver;
-  api::LoadOutcome outcome = api::load_models(file, lo);
+  bool from_cache = false;
+  api::LoadOutcome outcome = api::load_models_shared(file, lo, from_cache);
   InstallResult r;
   r.ok = outcome.ok;
+  r.from_cache = from_cache;
   r.timings = outcome.timings;
   for (const auto& d : outcome.diagnostics.items()) {
     DiagnosticInfo p;
@@ -85,6 +88,7 @@ InstallResult Kernel::Impl::install(const SourceFilePtr& file, const InstallOpti
 }
 
 InstallResult Kernel::install_file(const std::string& path, const InstallOptions& options) {
+  impl_->forbid_in_callback("install_file");
   std::string error;
   SourceFilePtr file = read_source_file(path, error);
   if (!file) {
@@ -97,15 +101,21 @@ InstallResult Kernel::install_file(const std::string& path, const InstallOptions
     r.diagnostics.push_back(d);
     return r;
   }
-  return impl_->install(file, options);
+  InstallResult r = impl_->install(file, options);
+  for (const auto& m : r.models) impl_->install_options[m] = options;  // for reload()
+  return r;
 }
 
 InstallResult Kernel::install_source(const std::string& name, const std::string& source,
                                      const InstallOptions& options) {
-  return impl_->install(make_source(name, source), options);
+  impl_->forbid_in_callback("install_source");
+  InstallResult r = impl_->install(make_source(name, source), options);
+  for (const auto& m : r.models) impl_->install_options.erase(m);  // not reloadable
+  return r;
 }
 
 NodeCollection Kernel::create(const std::string& model, size_t n, const Params& params) {
+  impl_->forbid_in_callback("create");
   if (n == 0) throw Error("create: the number of nodes must be at least 1");
   auto& net = *impl_->net;
   NodeCollection nc;
@@ -134,19 +144,12 @@ NodeCollection Kernel::create(const std::string& model, size_t n, const Params& 
     if (i == 0) nc.first = id;
   }
   nc.count = n;
+  nc.epoch = impl_->epoch;
   set_status(nc, params);
   return nc;
 }
 
-void Kernel::simulate(double ms) {
-  try {
-    impl_->net->simulate(ms);
-  } catch (const std::exception& e) {
-    throw Error(e.what());
-  }
-}
-
-void Kernel::reset() { impl_->net = std::make_unique<runtime::Network>(impl_->options.resolution_ms); }
+// simulate() and reset() are in kernel_stepping.cpp.
 
 double Kernel::time() const { return impl_->net->time(); }
 double Kernel::resolution() const { return impl_->net->resolution(); }

@@ -8,6 +8,9 @@ namespace nestjit {
 
 void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, ConnRule rule,
                      const SynSpec& spec) {
+  impl_->forbid_in_callback("connect");
+  impl_->check_epoch(pre, "connect");
+  impl_->check_epoch(post, "connect");
   auto& net = *impl_->net;
   if (rule == ConnRule::one_to_one && pre.size() != post.size())
     throw Error(fmt::format("one_to_one needs equally many sources and targets ({} and {})",
@@ -33,6 +36,7 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, Conn
           n->attach(mm, net.resolution());
           continue;
         }
+        api::check_static_target(net.node(s), net.node(t), spec.receptor_type);
         runtime::StaticConnection c;
         c.source = s;
         c.target = t;
@@ -51,6 +55,7 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, Conn
           !dynamic_cast<runtime::ParrotNeuron*>(&net.node(t)))
         throw Error(fmt::format("the target of a '{}' connection must be a neuron",
                                 spec.synapse_model));
+      api::check_static_target(net.node(s), net.node(t), spec.receptor_type);
       auto c = std::make_unique<runtime::PlasticConnection>(it->second, s, t, net.resolution());
       c->receptor = spec.receptor_type;
       c->set_delay(double(delay) * net.resolution(), delay);
@@ -68,8 +73,11 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, Conn
 
 Connections Kernel::get_connections(const NodeCollection& source, const NodeCollection& target,
                                     const std::string& synapse_model) {
+  impl_->check_epoch(source, "get_connections");
+  impl_->check_epoch(target, "get_connections");
   Connections out;
   out.kernel_ = this;
+  out.epoch_ = impl_->epoch;
   auto in = [](const NodeCollection& nc, uint64_t id) {
     return nc.size() == 0 || (id >= nc.first && id < nc.first + nc.size());
   };
@@ -83,7 +91,15 @@ Connections Kernel::get_connections(const NodeCollection& source, const NodeColl
   return out;
 }
 
+void Connections::check_valid() const {
+  if (!kernel_) throw Error("these Connections were not selected by get_connections()");
+  if (kernel_->impl_->epoch != epoch_)
+    throw Error("these Connections were selected before reset(); select them again with "
+                "get_connections()");
+}
+
 std::vector<double> Connections::get(const std::string& name) const {
+  check_valid();
   std::vector<double> out;
   for (const auto& r : refs_) {
     try {
@@ -96,12 +112,14 @@ std::vector<double> Connections::get(const std::string& name) const {
 }
 
 std::vector<std::pair<double, double>> Connections::weight_history(size_t i) const {
+  check_valid();
   if (i >= refs_.size())
     throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
   return kernel_->impl_->net->plastic(refs_[i].index).weight_log;
 }
 
 void Connections::set(const std::string& name, double value) {
+  check_valid();
   for (const auto& r : refs_) {
     try {
       auto& c = kernel_->impl_->net->plastic(r.index);

@@ -7,6 +7,7 @@
 namespace nestjit {
 
 void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
+  impl_->check_epoch(nodes, "set_status");
   auto& net = *impl_->net;
   for (size_t i = 0; i < nodes.size(); ++i) {
     runtime::Node& node = net.node(nodes[i]);

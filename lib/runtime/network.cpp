@@ -3,6 +3,8 @@
 // their synapse model), exactly as NEST's simulation manager does.
 #include "runtime/network.h"
 
+#include "runtime/current_rng.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -122,10 +124,12 @@ void Network::simulate(double ms) {
     throw std::invalid_argument(
         fmt::format("simulation time {} ms is not a multiple of the resolution {} ms", ms, h_));
   if (!prepared_) prepare();
+  ScopedRng rng_scope(rng_);
   const int64_t end = step_ + steps;
   while (step_ < end) {
     // Slices are aligned to multiples of min_delay; the last one may be shorter.
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
+    if (before_slice) before_slice(step_, slice_end);
     for (auto& n : nodes_) n->update(*this, step_, slice_end);
     step_ = slice_end;
     deliver_events();

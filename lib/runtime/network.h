@@ -1,6 +1,7 @@
 // The simulation kernel: nodes, connections, the time grid and the slice loop.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -57,6 +58,10 @@ class Network {
 
   // Errors raised inside compiled code (failed integration); simulate() throws them.
   void fail(std::string message);
+
+  // Called before the nodes advance through steps (from, to] of a slice (after prepare()):
+  // the embedding API feeds the host's input currents and spikes here.
+  std::function<void(int64_t from, int64_t to)> before_slice;
 
  private:
   struct Event {
