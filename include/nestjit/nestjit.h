@@ -112,7 +112,7 @@ struct ModelInfo {
 
 // The outcome of install_*(): ok is false when any diagnostic is an error (then no model of
 // the file was installed).
-struct InstallResult {
+struct NESTJIT_API InstallResult {
   bool ok = false;
   std::vector<std::string> models;  // names of the models now available
   std::vector<DiagnosticInfo> diagnostics;
@@ -213,7 +213,7 @@ struct SpikeEventsView {
 };
 // Like MultimeterEvents: only the delivered samples (all but the last min-delay slice);
 // values[i] is the series of names[i] (the multimeter's record_from order).
-struct MultimeterEventsView {
+struct NESTJIT_API MultimeterEventsView {
   std::span<const double> times;
   std::span<const uint64_t> senders;
   std::vector<std::string> names;
