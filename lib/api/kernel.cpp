@@ -48,6 +48,7 @@ Kernel::Kernel(KernelOptions options) {
   if (!(options.resolution_ms > 0))
     throw Error(fmt::format("resolution must be positive, not {}", options.resolution_ms));
   impl_ = std::make_unique<Impl>(options);
+  impl_->owner = this;
 }
 
 Kernel::~Kernel() = default;
@@ -61,9 +62,11 @@ InstallResult Kernel::Impl::install(const SourceFilePtr& file, const InstallOpti
   lo.synapse_models = options.synapse_models;
   lo.numeric_solver = options.numeric_solver;
   lo.solver = options.solver;
-  api::LoadOutcome outcome = api::load_models(file, lo);
+  bool from_cache = false;
+  api::LoadOutcome outcome = api::load_models_shared(file, lo, from_cache);
   InstallResult r;
   r.ok = outcome.ok;
+  r.from_cache = from_cache;
   r.timings = outcome.timings;
   for (const auto& d : outcome.diagnostics.items()) {
     DiagnosticInfo p;
@@ -88,6 +91,7 @@ InstallResult Kernel::Impl::install(const SourceFilePtr& file, const InstallOpti
 }
 
 InstallResult Kernel::install_file(const std::string& path, const InstallOptions& options) {
+  impl_->forbid_in_callback("install_file");
   std::string error;
   SourceFilePtr file = read_source_file(path, error);
   if (!file) {
@@ -100,12 +104,17 @@ InstallResult Kernel::install_file(const std::string& path, const InstallOptions
     r.diagnostics.push_back(d);
     return r;
   }
-  return impl_->install(file, options);
+  InstallResult r = impl_->install(file, options);
+  for (const auto& m : r.models) impl_->install_options[m] = options;  // for reload()
+  return r;
 }
 
 InstallResult Kernel::install_source(const std::string& name, const std::string& source,
                                      const InstallOptions& options) {
-  return impl_->install(make_source(name, source), options);
+  impl_->forbid_in_callback("install_source");
+  InstallResult r = impl_->install(make_source(name, source), options);
+  for (const auto& m : r.models) impl_->install_options.erase(m);  // not reloadable
+  return r;
 }
 
 std::unique_ptr<runtime::Node> Kernel::Impl::make_device(const std::string& model) {
@@ -123,6 +132,7 @@ std::unique_ptr<runtime::Node> Kernel::Impl::make_device(const std::string& mode
 }
 
 NodeCollection Kernel::create(const std::string& requested, size_t n, const Params& params) {
+  impl_->forbid_in_callback("create");
   if (n == 0) throw Error("create: the number of nodes must be at least 1");
   const std::string model = impl_->base_of(requested);  // a CopyModel name's base
   auto& net = *impl_->net;
@@ -173,18 +183,11 @@ NodeCollection Kernel::create(const std::string& requested, size_t n, const Para
   nc.count = n;
   if (model != requested)
     for (size_t i = 0; i < n; ++i) impl_->node_names[nc[i]] = requested;
+  nc.epoch = impl_->epoch;
   return nc;
 }
 
-void Kernel::simulate(double ms) {
-  try {
-    impl_->net->simulate(ms);
-  } catch (const std::exception& e) {
-    throw Error(e.what());
-  }
-}
-
-void Kernel::reset() { impl_->reset_network(); }
+// simulate() and reset() are in kernel_stepping.cpp.
 
 double Kernel::time() const { return impl_->net->time(); }
 double Kernel::resolution() const { return impl_->net->resolution(); }

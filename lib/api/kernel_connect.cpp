@@ -79,6 +79,9 @@ class ValueSource {
 
 void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, const ConnSpec& conn,
                      const SynSpec& requested) {
+  impl_->forbid_in_callback("connect");
+  impl_->check_epoch(pre, "connect");
+  impl_->check_epoch(post, "connect");
   auto& net = *impl_->net;
   // CopyModel names and SetDefaults values (kernel_defaults.cpp); plastic connections made
   // under a copy's name are reported under it (static ones as static_synapse).
@@ -152,6 +155,10 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
     return;
   }
 
+  for (size_t i = 0; i < pre.size(); ++i)
+    if (dynamic_cast<runtime::SpikeRecorder*>(&net.node(pre[i])))
+      throw Error(fmt::format("connect: a spike_recorder only receives; it cannot send to {}",
+                              post.size() ? net.node(post[0]).model_name() : std::string("nodes")));
   const bool builtin_static =
       spec.synapse_model.empty() ||
       (spec.synapse_model == "static_synapse" && !impl_->models.count("static_synapse"));
@@ -211,8 +218,11 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
 
 Connections Kernel::get_connections(const NodeCollection& source, const NodeCollection& target,
                                     const std::string& synapse_model) {
+  impl_->check_epoch(source, "get_connections");
+  impl_->check_epoch(target, "get_connections");
   Connections out;
   out.kernel_ = this;
+  out.epoch_ = impl_->epoch;
   auto in = [](const NodeCollection& nc, uint64_t id) {
     return nc.size() == 0 || (id >= nc.first && id < nc.first + nc.size());
   };
@@ -254,7 +264,15 @@ Kernel::NetworkCounters Kernel::network_counters() const {
   return c;
 }
 
+void Connections::check_valid() const {
+  if (!kernel_) throw Error("these Connections were not selected by get_connections()");
+  if (kernel_->impl_->epoch != epoch_)
+    throw Error("these Connections were selected before reset(); select them again with "
+                "get_connections()");
+}
+
 std::vector<double> Connections::get(const std::string& name) const {
+  check_valid();
   std::vector<double> out;
   auto& net = *kernel_->impl_->net;
   for (const auto& r : refs_) {
@@ -286,6 +304,7 @@ std::vector<double> Connections::get(const std::string& name) const {
 }
 
 std::vector<std::pair<double, double>> Connections::weight_history(size_t i) const {
+  check_valid();
   if (i >= refs_.size())
     throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
   if (!refs_[i].plastic) throw Error("static synapses keep no weight history");
@@ -293,6 +312,7 @@ std::vector<std::pair<double, double>> Connections::weight_history(size_t i) con
 }
 
 void Connections::set(const std::string& name, double value) {
+  check_valid();
   auto& net = *kernel_->impl_->net;
   // Checked once for all selected connections before any changes.
   int64_t steps = 0;
@@ -337,6 +357,7 @@ std::map<std::string, double> Connections::status(size_t i) const {
     throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
   Connections one;
   one.kernel_ = kernel_;
+  one.epoch_ = epoch_;
   one.refs_ = {refs_[i]};
   std::map<std::string, double> out;
   if (refs_[i].plastic) {
@@ -365,6 +386,7 @@ void Connections::set_at(size_t i, const std::string& name, double value) {
     throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
   Connections one;
   one.kernel_ = kernel_;
+  one.epoch_ = epoch_;
   one.refs_ = {refs_[i]};
   one.set(name, value);
 }

@@ -8,6 +8,7 @@
 namespace nestjit {
 
 void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
+  impl_->check_epoch(nodes, "set_status");
   auto& net = *impl_->net;
   const runtime::DeviceContext ctx = net.device_context();
   // What node i of `nodes` is given: a list of numbers for a neuron variable is one value

@@ -19,6 +19,8 @@
 // engine runs phase 1 per VP on its own node range and gathers per-VP event lists in 2.
 #include "runtime/network.h"
 
+#include "runtime/current_rng.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -192,9 +194,11 @@ void Network::simulate(double ms) {
     throw std::invalid_argument(
         fmt::format("simulation time {} ms is not a multiple of the resolution {} ms", ms, h_));
   if (!prepared_) prepare();
+  ScopedRng rng_scope(rng());  // compiled code draws from this network's stream
   const int64_t end = step_ + steps;
   while (step_ < end) {
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
+    if (before_slice) before_slice(step_, slice_end);            // the host's input
     for (auto& n : nodes_) n->update(*this, step_, slice_end);  // 1. update nodes
     step_ = slice_end;                                           // 4. advance
     deliver_events();                                            // 2. gather, 3. deliver

@@ -7,6 +7,8 @@
 // shared between the nodes of different VPs except the read-only rows.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -102,6 +104,10 @@ class Network {
   uint64_t spikes_emitted() const { return spikes_emitted_; }
   uint64_t synaptic_events() const { return synaptic_events_; }
   void count_deliveries(uint64_t n) { synaptic_events_ += n; }
+
+  // Called before the nodes advance through steps (from, to] of a slice (after prepare()):
+  // the embedding API feeds the host's input currents and spikes here.
+  std::function<void(int64_t from, int64_t to)> before_slice;
 
  private:
   struct Event {

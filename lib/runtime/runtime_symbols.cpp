@@ -29,6 +29,7 @@ std::mt19937_64& rng() {
 
 namespace runtime {
 void set_current_rng(std::mt19937_64* r) { current_rng = r; }
+std::mt19937_64* get_current_rng() { return current_rng; }
 
 // Spectral radius of the Jacobian at y: the symbolic one when there is one, else forward
 // differences of the right-hand side.
