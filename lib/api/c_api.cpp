@@ -224,11 +224,16 @@ nj_status nj_connect(nj_kernel* k, uint64_t pre_first, size_t pre_count, uint64_
       if (spec->has_delay) s.delay = spec->delay;
       s.receptor_type = spec->receptor_type;
     }
-    if (rule != NJ_ALL_TO_ALL && rule != NJ_ONE_TO_ONE)
-      throw nestjit::Error("unknown connection rule " + std::to_string(int(rule)));
+    // A C caller may pass any int; reading it as the C++ enum would be undefined for values
+    // outside the enumerators, so it is read as the integer it is.
+    int value = 0;
+    static_assert(sizeof(rule) == sizeof(value));
+    std::memcpy(&value, &rule, sizeof value);
+    if (value != NJ_ALL_TO_ALL && value != NJ_ONE_TO_ONE)
+      throw nestjit::Error("unknown connection rule " + std::to_string(value));
     k->kernel.connect(nodes(pre_first, pre_count), nodes(post_first, post_count),
-                      rule == NJ_ONE_TO_ONE ? nestjit::ConnRule::one_to_one
-                                            : nestjit::ConnRule::all_to_all,
+                      value == NJ_ONE_TO_ONE ? nestjit::ConnRule::one_to_one
+                                             : nestjit::ConnRule::all_to_all,
                       s);
   });
 }
