@@ -177,12 +177,24 @@ NodeCollection Kernel::create(const std::string& requested, size_t n, const Para
 }
 
 void Kernel::simulate(double ms) {
+  bool finished = false;
   try {
-    impl_->net->simulate(ms);
+    finished = impl_->net->simulate(ms, &impl_->interrupt_requested);
   } catch (const std::exception& e) {
     throw Error(e.what());
   }
+  if (!finished) throw Interrupted(impl_->net->time());
 }
+
+void Kernel::interrupt() noexcept {
+  impl_->interrupt_requested.store(true, std::memory_order_relaxed);
+}
+void Kernel::clear_interrupt() noexcept {
+  impl_->interrupt_requested.store(false, std::memory_order_relaxed);
+}
+
+Interrupted::Interrupted(double time_ms)
+    : Error(fmt::format("interrupted at t = {} ms", time_ms)), time_ms_(time_ms) {}
 
 void Kernel::reset() { impl_->reset_network(); }
 

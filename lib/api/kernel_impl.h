@@ -2,6 +2,7 @@
 // creating and simulating; kernel_connect.cpp: connections; kernel_status.cpp: status and
 // model information; kernel_recording.cpp: recorded data).
 #pragma once
+#include <atomic>
 #include <fmt/format.h>
 #include <map>
 #include <memory>
@@ -26,6 +27,9 @@ double as_number(const std::string& key, const Value& v);
 struct Kernel::Impl {
   KernelOptions options;
   std::unique_ptr<runtime::Network> net;
+  // Interrupts: set by Kernel::interrupt() (any thread, signal handlers), consumed by simulate.
+  std::atomic<bool> interrupt_requested{false};
+  static_assert(std::atomic<bool>::is_always_lock_free, "interrupt() must be signal-safe");
   std::map<std::string, std::shared_ptr<runtime::LoadedModel>> models;
 
   explicit Impl(KernelOptions o) : options(o), net(std::make_unique<runtime::Network>(o.resolution_ms, o.rng_seed)) {}

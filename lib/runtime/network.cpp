@@ -184,7 +184,7 @@ void Network::deliver_events() {
   events_.clear();
 }
 
-void Network::simulate(double ms) {
+bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
   if (!std::isfinite(ms) || ms < 0)
     throw std::invalid_argument(fmt::format("simulation time must be non-negative, not {}", ms));
   int64_t steps = std::llround(ms / h_);
@@ -194,6 +194,9 @@ void Network::simulate(double ms) {
   if (!prepared_) prepare();
   const int64_t end = step_ + steps;
   while (step_ < end) {
+    // A boundary: every node and buffer is consistent here, so stopping leaves a network a
+    // later simulate() continues exactly.
+    if (interrupt && interrupt->exchange(false, std::memory_order_relaxed)) return false;
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
     for (auto& n : nodes_) n->update(*this, step_, slice_end);  // 1. update nodes
     step_ = slice_end;                                           // 4. advance
@@ -204,6 +207,7 @@ void Network::simulate(double ms) {
       throw std::runtime_error(f);
     }
   }
+  return true;
 }
 
 }  // namespace nestjit::runtime
