@@ -192,6 +192,9 @@ bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
     throw std::invalid_argument(
         fmt::format("simulation time {} ms is not a multiple of the resolution {} ms", ms, h_));
   if (!prepared_) prepare();
+  // std::atomic<bool> has bool's layout (lock-free); compiled loops read it as a plain byte.
+  static_assert(sizeof(std::atomic<bool>) == sizeof(bool));
+  interrupt_ = interrupt ? reinterpret_cast<const volatile bool*>(interrupt) : &nestjit_no_interrupt;
   const int64_t end = step_ + steps;
   while (step_ < end) {
     // A boundary: every node and buffer is consistent here, so stopping leaves a network a

@@ -129,6 +129,13 @@ class Network {
   RandomStreams streams_;
   uint64_t rng_seed_;
   std::string failure_;
+  // Interrupts: the flag of the simulate() running now, for compiled loops (NjContext).
+  const volatile bool* interrupt_ = &nestjit_no_interrupt;
+
+ public:
+  const volatile bool* interrupt_flag() const { return interrupt_; }
+
+ private:
   DiagnosticLog log_;
   uint64_t spikes_emitted_ = 0, synaptic_events_ = 0;
 };

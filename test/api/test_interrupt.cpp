@@ -96,3 +96,29 @@ TEST_CASE("an interrupt is an Error, stays pending until a simulate honours it, 
   CHECK(k.time() == 6);
   CHECK(k.get_status(n[0]).at("n") == 60);
 }
+
+TEST_CASE("interrupt() stops a model stuck in its own while loop") {
+  nestjit::Kernel k{{.resolution_ms = 0.1}};
+  auto r = k.install_source("stuck.nestml", R"(model stuck:
+    state:
+        x real = 0
+    update:
+        while x >= 0:
+            x += 1
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto r2 = k.install_source("counter.nestml", kCounter);
+  REQUIRE_MESSAGE(r2.ok, r2.report());
+  auto stuck = k.create("stuck");
+  {
+    DelayedInterrupt later(k, std::chrono::milliseconds(200));
+    CHECK_THROWS_WITH_AS(k.simulate(10), "interrupted at t = 1 ms", nestjit::Interrupted);
+  }
+  // The loop was cut short in the first slice; that slice ended, the kernel stands at its end.
+  CHECK(k.time() == 1);
+  CHECK(k.get_status(stuck[0]).at("x") > 0);
+  k.reset();
+  auto n = k.create("step_counter");
+  k.simulate(2);
+  CHECK(k.get_status(n[0]).at("n") == 20);
+}
