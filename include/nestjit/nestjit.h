@@ -50,6 +50,18 @@ class NESTJIT_API CallbackError : public Error {
 };
 
 // One diagnostic of install_*() (an error, a warning or a note about a model file).
+// Interrupts: thrown by Kernel::simulate() when Kernel::interrupt() stopped it at a min-delay
+// slice boundary. Not a failure: the kernel is intact, time() is where it stopped, and a
+// following simulate() continues the network. Message "interrupted at t = <ms> ms".
+class NESTJIT_API Interrupted : public Error {
+ public:
+  explicit Interrupted(double time_ms);
+  double time_ms() const { return time_ms_; }
+
+ private:
+  double time_ms_;
+};
+
 struct DiagnosticInfo {
   enum class Severity { Error, Warning, Note };
   Severity severity = Severity::Error;
@@ -348,6 +360,12 @@ class NESTJIT_API Kernel {
   // values (time does not move) or when a model's numeric integration fails (the failing
   // instance stops at the end of its step; time stops at the end of that min-delay slice).
   void simulate(double ms);
+  // Interrupts: asks a running (or the next) simulate() to stop at the next min-delay slice
+  // boundary; it then throws Interrupted. Callable from any thread and from a signal handler
+  // (async-signal-safe: it only stores to a lock-free atomic). The request stays pending until
+  // a simulate() honours it; clear_interrupt() drops a pending one.
+  void interrupt() noexcept;
+  void clear_interrupt() noexcept;
 
   // ResetKernel: drops nodes, connections and time; keeps installed models and options.
   void reset();

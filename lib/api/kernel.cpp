@@ -189,6 +189,16 @@ NodeCollection Kernel::create(const std::string& requested, size_t n, const Para
 
 // simulate() and reset() are in kernel_stepping.cpp.
 
+void Kernel::interrupt() noexcept {
+  impl_->interrupt_requested.store(true, std::memory_order_relaxed);
+}
+void Kernel::clear_interrupt() noexcept {
+  impl_->interrupt_requested.store(false, std::memory_order_relaxed);
+}
+
+Interrupted::Interrupted(double time_ms)
+    : Error(fmt::format("interrupted at t = {} ms", time_ms)), time_ms_(time_ms) {}
+
 double Kernel::time() const { return impl_->net->time(); }
 double Kernel::resolution() const { return impl_->net->resolution(); }
 

@@ -37,6 +37,9 @@ void check_static_target(runtime::Node& source, runtime::Node& target, int recep
 struct Kernel::Impl {
   KernelOptions options;
   std::unique_ptr<runtime::Network> net;
+  // Interrupts: set by Kernel::interrupt() (any thread, signal handlers), consumed by simulate.
+  std::atomic<bool> interrupt_requested{false};
+  static_assert(std::atomic<bool>::is_always_lock_free, "interrupt() must be signal-safe");
   std::map<std::string, std::shared_ptr<runtime::LoadedModel>> models;
 
   explicit Impl(KernelOptions o) : options(o), net(std::make_unique<runtime::Network>(o.resolution_ms, o.rng_seed)) {}

@@ -102,13 +102,16 @@ void Kernel::Impl::advance(int64_t steps) {
     int64_t stop = end;
     if (step_callback)
       stop = std::min(end, (network.current_step() / callback_every + 1) * callback_every);
+    bool finished = true;
     try {
-      network.simulate(double(stop - network.current_step()) * h);
+      finished = network.simulate(double(stop - network.current_step()) * h, &interrupt_requested);
     } catch (const Error&) {
       throw;
     } catch (const std::exception& e) {
       throw Error(e.what());
     }
+    // Kernel::interrupt() stopped it at a slice boundary: not a failure (kernel.cpp).
+    if (!finished) throw Interrupted(network.time());
     if (step_callback && network.current_step() % callback_every == 0) {
       CallbackScope in(callback_thread);
       step_callback(*owner);

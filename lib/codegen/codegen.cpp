@@ -17,6 +17,7 @@ static_assert(offsetof(NjContext, slots) == 0);
 static_assert(offsetof(NjContext, t) == 8);
 static_assert(offsetof(NjContext, timestep) == 16);
 static_assert(offsetof(NjContext, resolution) == 24);
+static_assert(offsetof(NjContext, interrupt) == 56);
 
 Generator::Generator(const nir::Model& m, llvm::LLVMContext& ctx, const std::string& prefix)
     : m_(m), ctx_(ctx), mod_(std::make_unique<llvm::Module>(prefix, ctx)), b_(ctx),
@@ -26,7 +27,7 @@ Generator::Generator(const nir::Model& m, llvm::LLVMContext& ctx, const std::str
   i32_ = b_.getInt32Ty();
   i1_ = b_.getInt1Ty();
   ptr_ = b_.getPtrTy();
-  ctx_type_ = llvm::StructType::create(ctx_, {ptr_, f64_, f64_, f64_, ptr_, ptr_, i64_},
+  ctx_type_ = llvm::StructType::create(ctx_, {ptr_, f64_, f64_, f64_, ptr_, ptr_, i64_, ptr_},
                                        "NjContext");
 }
 

@@ -91,7 +91,14 @@ void Generator::stmt(const Stmt& s) {
       b_.CreateCondBr(expr(*s.value), body, done);
       b_.SetInsertPoint(body);
       stmts(s.body);
-      if (!b_.GetInsertBlock()->getTerminator()) b_.CreateBr(head);
+      if (!b_.GetInsertBlock()->getTerminator()) {
+        // Interrupts: the back-edge leaves the loop when the kernel's flag is set, so a
+        // model stuck in its loop ends its slice and simulate stops at the boundary.
+        llvm::Value* flag_ptr = b_.CreateLoad(ptr_, b_.CreateStructGEP(ctx_type_, ctxv_, 7));
+        auto* flag = b_.CreateLoad(b_.getInt8Ty(), flag_ptr);
+        flag->setVolatile(true);
+        b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), done, head);
+      }
       b_.SetInsertPoint(done);
       break;
     }

@@ -6,6 +6,9 @@
 
 namespace nestjit {
 
+// Interrupts: what NjContext::interrupt points at when no kernel flag is attached.
+inline constexpr bool nestjit_no_interrupt = false;
+
 struct NjContext {
   double* slots;       // the instance's variables (nir::Model::slots)
   double t;            // value of `t` for the block being run
@@ -14,6 +17,9 @@ struct NjContext {
   void* host;          // the runtime object that runs this instance
   const void* model;   // the runtime's description of the model (ODE systems, ...)
   int64_t instance;    // index of the instance within its pool / connection id
+  // Interrupts: the kernel's interrupt flag (a bool), or a flag that is never set. Compiled
+  // loops read it on every back-edge and leave the loop when it is set.
+  const volatile bool* interrupt = &nestjit_no_interrupt;
 };
 
 // Functions the runtime provides to compiled code (registered by name with the JIT).

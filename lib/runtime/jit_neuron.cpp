@@ -202,6 +202,7 @@ void JitNeuron::receive_current(int64_t step, double value, int receptor) {
 }
 
 void JitNeuron::update(Network& net, int64_t from, int64_t to) {
+  ctx_.interrupt = net.interrupt_flag();
   const nir::Model& ir = *model_->ir;
   const double h = net.resolution();
   set_current_rng(&net.rng());

@@ -186,7 +186,7 @@ void Network::deliver_events() {
   events_.clear();
 }
 
-void Network::simulate(double ms) {
+bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
   if (!std::isfinite(ms) || ms < 0)
     throw std::invalid_argument(fmt::format("simulation time must be non-negative, not {}", ms));
   int64_t steps = std::llround(ms / h_);
@@ -195,8 +195,14 @@ void Network::simulate(double ms) {
         fmt::format("simulation time {} ms is not a multiple of the resolution {} ms", ms, h_));
   if (!prepared_) prepare();
   ScopedRng rng_scope(rng());  // compiled code draws from this network's stream
+  // std::atomic<bool> has bool's layout (lock-free); compiled loops read it as a plain byte.
+  static_assert(sizeof(std::atomic<bool>) == sizeof(bool));
+  interrupt_ = interrupt ? reinterpret_cast<const volatile bool*>(interrupt) : &nestjit_no_interrupt;
   const int64_t end = step_ + steps;
   while (step_ < end) {
+    // A boundary: every node and buffer is consistent here, so stopping leaves a network a
+    // later simulate() continues exactly.
+    if (interrupt && interrupt->exchange(false, std::memory_order_relaxed)) return false;
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
     if (before_slice) before_slice(step_, slice_end);            // the host's input
     for (auto& n : nodes_) n->update(*this, step_, slice_end);  // 1. update nodes
@@ -208,6 +214,7 @@ void Network::simulate(double ms) {
       throw std::runtime_error(f);
     }
   }
+  return true;
 }
 
 }  // namespace nestjit::runtime

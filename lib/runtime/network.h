@@ -6,6 +6,7 @@
 // A threaded engine splits the node range and the event list per VP; nothing here is
 // shared between the nodes of different VPs except the read-only rows.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -75,7 +76,9 @@ class Network {
   // least one step.
   int64_t delay_steps(double ms) const;
 
-  void simulate(double ms);
+  // Runs until ms more have passed. When `interrupt` is given and set at a slice boundary, it
+  // is cleared and simulate() returns false with time() at that boundary; true when done.
+  bool simulate(double ms, std::atomic<bool>* interrupt = nullptr);
 
   // Called by nodes while they update: a spike stamped at `step` (time step*h); its weight
   // on every connection is the connection's weight times `weight_factor`.
@@ -132,6 +135,13 @@ class Network {
   RandomStreams streams_;
   uint64_t rng_seed_;
   std::string failure_;
+  // Interrupts: the flag of the simulate() running now, for compiled loops (NjContext).
+  const volatile bool* interrupt_ = &nestjit_no_interrupt;
+
+ public:
+  const volatile bool* interrupt_flag() const { return interrupt_; }
+
+ private:
   DiagnosticLog log_;
   uint64_t spikes_emitted_ = 0, synaptic_events_ = 0;
 };
