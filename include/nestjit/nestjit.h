@@ -275,6 +275,8 @@ class NESTJIT_API Connections {
   class Kernel* kernel_ = nullptr;
   uint64_t epoch_ = 0;  // the kernel's epoch when selected (see NodeCollection::epoch)
   void check_valid() const;  // throws Error after the kernel's reset()
+  // The selection of connection i alone (throws if there is none).
+  Connections one(size_t i) const;
 };
 
 // What a spike_recorder has recorded, copied out.

@@ -352,13 +352,19 @@ void Connections::set(const std::string& name, double value) {
   }
 }
 
-std::map<std::string, double> Connections::status(size_t i) const {
+Connections Connections::one(size_t i) const {
+  check_valid();
   if (i >= refs_.size())
     throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
-  Connections one;
-  one.kernel_ = kernel_;
-  one.epoch_ = epoch_;
-  one.refs_ = {refs_[i]};
+  Connections out;
+  out.kernel_ = kernel_;
+  out.epoch_ = epoch_;
+  out.refs_ = {refs_[i]};
+  return out;
+}
+
+std::map<std::string, double> Connections::status(size_t i) const {
+  const Connections one = this->one(i);
   std::map<std::string, double> out;
   if (refs_[i].plastic) {
     try {
@@ -382,13 +388,7 @@ std::vector<std::string> Connections::synapse_models() const {
 }
 
 void Connections::set_at(size_t i, const std::string& name, double value) {
-  if (i >= refs_.size())
-    throw Error(fmt::format("connection {} does not exist ({} selected)", i, refs_.size()));
-  Connections one;
-  one.kernel_ = kernel_;
-  one.epoch_ = epoch_;
-  one.refs_ = {refs_[i]};
-  one.set(name, value);
+  one(i).set(name, value);
 }
 
 }  // namespace nestjit
