@@ -229,3 +229,60 @@ TEST_CASE("reference: FIR_filter.nestml with N and h set by set_status is the di
   }
   CHECK(largest >= 3.0);
 }
+
+// A synapse model's connections share one row layout, so its size parameters stay fixed.
+TEST_CASE("vector resize: a synapse's size parameter is refused with a message") {
+  nestjit::Kernel k;
+  auto r = k.install_source("sized_synapse", R"(
+model sized_synapse:
+    parameters:
+        N integer = 2
+        w real = 1
+    state:
+        buf[N] real = 0
+    input:
+        pre_spikes <- spike
+    output:
+        spike
+    onReceive(pre_spikes):
+        buf[0] += 1
+        emit_spike(w, 1 ms)
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto pre = k.create("parrot_neuron");
+  auto post = k.create("parrot_neuron");
+  nestjit::SynSpec s;
+  s.synapse_model = "sized_synapse";
+  s.params["N"] = 4.0;
+  std::string msg;
+  try {
+    k.connect(pre, post, nestjit::ConnRule::all_to_all, s);
+  } catch (const std::exception& e) {
+    msg = e.what();
+  }
+  INFO(msg);
+  CHECK(msg.find("'N' sizes vectors of synapse model 'sized_synapse' and is fixed at 2 for its "
+                 "connections") != std::string::npos);
+}
+
+// Connections are not re-checked when a size shrinks: a spike to a receptor the new layout
+// no longer has stops simulate with a message (docs/architecture.md, differences).
+TEST_CASE("vector resize: a spike to a receptor removed by a smaller size is an error, not a crash") {
+  nestjit::Kernel k;
+  REQUIRE(k.install_source("sized", kSized).ok);
+  auto n = k.create("sized");
+  k.set_status(n, {{"N", 3.0}});
+  auto sg = k.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0}}});
+  nestjit::SynSpec syn;
+  syn.receptor_type = 3;
+  k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+  k.set_status(n, {{"N", 2.0}});
+  std::string msg;
+  try {
+    k.simulate(5.0);
+  } catch (const std::exception& e) {
+    msg = e.what();
+  }
+  CHECK(msg.find("sized #1") != std::string::npos);
+  CHECK(msg.find("has no receptor 3") != std::string::npos);
+}
