@@ -286,3 +286,20 @@ TEST_CASE("vector resize: a spike to a receptor removed by a smaller size is an 
   CHECK(msg.find("sized #1") != std::string::npos);
   CHECK(msg.find("has no receptor 3") != std::string::npos);
 }
+
+// Defaults go through the same path: set_defaults / copy_model with another N create
+// instances of the new layout.
+TEST_CASE("vector resize: copy_model and set_defaults with another size create resized instances") {
+  nestjit::Kernel k;
+  REQUIRE(k.install_source("sized", kSized).ok);
+  k.copy_model("sized", "sized4", {{"N", 4.0}, {"g_3", 2.0}});
+  auto n = k.create("sized4");
+  auto st = k.get_status(n[0]);
+  CHECK(st.at("N") == 4.0);
+  CHECK(st.at("g_3") == 2.0);
+  CHECK(st.at("g_2") == 0.25);
+  k.set_defaults("sized", {{"N", 3.0}});
+  auto m = k.create("sized", 2);
+  CHECK(k.get_status(m[1]).count("g_2") == 1);
+  CHECK(k.get_status(m[1]).count("g_3") == 0);
+}
