@@ -117,8 +117,19 @@ Params Kernel::get_defaults(const std::string& model) const {
       out["element_type"] = std::string("synapse");
     } else {
       runtime::JitNeuron n(m, impl_->net->resolution());
+      // Vector sizes among the defaults lay out the instances the defaults describe.
+      Params sizes;
+      for (const auto& [k, v] : impl_->defaults_of(model))
+        if (int i = m->slot(k); i >= 0 && m->ir->vector_size_parameters.count(i)) sizes[k] = v;
+      if (!sizes.empty()) {
+        try {
+          n.set_params(sizes, {});
+        } catch (const std::exception& e) {
+          throw Error(e.what());
+        }
+      }
       put_numbers(out, n.get_status());
-      out["recordables"] = m->ir->recordables();
+      out["recordables"] = n.model().ir->recordables();
       out["element_type"] = std::string("neuron");
     }
   } else if (base == "static_synapse") {
@@ -139,18 +150,37 @@ Params Kernel::get_defaults(const std::string& model) const {
 }
 
 void Kernel::set_defaults(const std::string& model, const Params& params) {
-  Params known = get_defaults(model);  // throws for an unknown model
-  for (const auto& [key, value] : params) {
-    auto it = known.find(key);
-    if (it == known.end())
-      throw Error(fmt::format("SetDefaults: model '{}' has no property '{}'", model, key));
-    if (it->second.index() != value.index() || key == "model" || key == "element_type" ||
-        key == "recordables" || key == "n_events")
-      throw Error(fmt::format("SetDefaults: property '{}' of model '{}' cannot be set to this value",
-                              key, model));
-  }
+  get_defaults(model);  // throws for an unknown model
   auto copy = impl_->copies.find(model);
   Params& target = copy != impl_->copies.end() ? copy->second.defaults : impl_->defaults[model];
+  // A new vector size changes which element names exist: check the other keys against the
+  // layout the new sizes give (the sizes are taken back if anything is refused).
+  const Params saved = target;
+  auto installed = impl_->models.find(impl_->base_of(model));
+  if (installed != impl_->models.end())
+    for (const auto& [key, value] : params)
+      if (int i = installed->second->slot(key);
+          i >= 0 && installed->second->ir->vector_size_parameters.count(i)) {
+        if (installed->second->ir->is_synapse)
+          throw Error(fmt::format("SetDefaults: '{}' sizes vectors of synapse model '{}', which "
+                                  "are fixed at install", key, model));
+        target[key] = value;
+      }
+  try {
+    Params known = get_defaults(model);
+    for (const auto& [key, value] : params) {
+      auto it = known.find(key);
+      if (it == known.end())
+        throw Error(fmt::format("SetDefaults: model '{}' has no property '{}'", model, key));
+      if (it->second.index() != value.index() || key == "model" || key == "element_type" ||
+          key == "recordables" || key == "n_events")
+        throw Error(fmt::format("SetDefaults: property '{}' of model '{}' cannot be set to this value",
+                                key, model));
+    }
+  } catch (...) {
+    target = saved;
+    throw;
+  }
   for (const auto& [key, value] : params) target[key] = value;
 }
 

@@ -1,6 +1,8 @@
 // The process-wide cache of compiled models behind Kernel::install_*.
 #include "api/model_cache.h"
 
+#include "api/model_variants.h"
+
 #include <map>
 #include <mutex>
 #include <optional>
@@ -28,6 +30,8 @@ std::string cache_key(const SourceFile& file, const LoadOptions& o) {
   for (const auto& p : o.post_ports) key += p + ',';
   key += sep;
   for (const auto& s : o.synapse_models) key += s + ',';
+  key += sep + o.sized_model + sep;
+  for (const auto& [p, n] : o.vector_sizes) key += p + '=' + std::to_string(n) + ',';
   return key;
 }
 
@@ -63,6 +67,7 @@ LoadOutcome load_models_shared(const SourceFilePtr& file, const LoadOptions& opt
       out.models = std::move(*models);
       out.diagnostics = it->second.diagnostics;
       from_cache = true;
+      if (options.vector_sizes.empty()) attach_variant_sources(out.models, file, options);
       return out;
     }
     cache.erase(it);
@@ -79,6 +84,7 @@ LoadOutcome load_models_shared(const SourceFilePtr& file, const LoadOptions& opt
   for (const auto& m : out.models) entry.models.push_back({m->ir, m->code});
   entry.diagnostics = out.diagnostics;
   cache[key] = std::move(entry);
+  if (options.vector_sizes.empty()) attach_variant_sources(out.models, file, options);
   return out;
 }
 

@@ -40,6 +40,7 @@ LoadOutcome load_models(const SourceFilePtr& file, const LoadOptions& options) {
     lopts.delay_variable = cm->is_synapse ? options.delay_variable : "";
     lopts.numeric_solver = options.numeric_solver;
     lopts.solver = options.solver;
+    if (cm->ast->name == options.sized_model) lopts.vector_sizes = options.vector_sizes;
     auto m = nir::lower(*cm, lopts, out.diagnostics);
     if (m) lowered.push_back(std::move(m));
   }

@@ -1,5 +1,6 @@
 // Loads the models of one source file: parse, check, lower, compile.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@ struct LoadOptions {
   std::vector<std::string> synapse_models;
   std::string numeric_solver = "auto";
   std::string solver = "analytic";
+  // A variant of one model of the file: its size parameters laid out with these values
+  // (nir::LowerOptions::vector_sizes); the file's other models are lowered as usual.
+  std::string sized_model;
+  std::map<std::string, long> vector_sizes;
 };
 
 struct LoadOutcome {

@@ -112,6 +112,9 @@ struct OdeEquation {
   int order = 1;     // number of primes on the left-hand side
   SourceSpan lhs_span;
   ExprPtr rhs;
+  // `x[i]' = f(i)`: the element index as written (a name standing for every element, or an
+  // integer expression naming one); null for a scalar ODE.
+  ExprPtr index;
 };
 
 // `kernel g = f(t)`, `kernel g' = ...`, or several ODE parts joined by ",\n".

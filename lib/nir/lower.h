@@ -1,5 +1,6 @@
 // sema::CheckedModel -> nir::Model.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct LowerOptions {
   std::string delay_variable;
   std::string numeric_solver = "auto";  // or "rk45", "cvode", "forward-Euler"
   std::string solver = "analytic";      // or "numeric": no propagators at all
+  // Values of vector-size parameters to lay out instead of their defaults (a model variant
+  // for an instance whose size parameter was changed by set_status).
+  std::map<std::string, long> vector_sizes;
 };
 
 // nullptr when the model uses something the runtime cannot run yet (reported in diags).

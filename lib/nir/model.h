@@ -282,9 +282,12 @@ struct Model {
   // Everything a multimeter can record, in NEST's order (sorted by name).
   std::vector<std::string> recordables() const;
   std::vector<Delay> delays;
-  // Parameters that size vectors (x[N]): slot of N -> the vectors it sizes. Sizes are fixed
-  // when the model is lowered (N's default), so the runtime refuses to change N.
+  // Parameters that size vectors (x[N], x[N + 1], x[n] with internal n = 2 * N): slot of N ->
+  // the vectors it sizes. Sizes are fixed when the model is lowered (N's default, or the
+  // value LowerOptions::vector_sizes gives), so a change of N at run time moves the instance
+  // to a variant lowered with the new value (runtime/vector_relayout.cpp).
   std::map<int, std::vector<std::string>> vector_size_parameters;
+  std::map<std::string, long> vector_size_values;  // size parameter -> value laid out with
   int weight_slot = -1;  // synapse: the variable bound to the connection weight
   int delay_slot = -1;   // synapse: the variable bound to the connection delay
 

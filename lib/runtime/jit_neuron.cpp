@@ -84,13 +84,20 @@ JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution
   const nir::Model& ir = *model_->ir;
   model_->initialise(slots_, ctx_, static_cast<CodeHost*>(this), resolution);
 
-  receptors_ = receptors_of(ir);
   numeric_.resize(ir.numeric_systems.size());
   if (ir.numeric_solver == nir::NumericSolver::Cvode)
     for (auto& n : numeric_) n.use_cvode = true;
   spike_sums_.resize(ir.spike_ports.size());
   spike_flags_.resize(ir.spike_ports.size());
   currents_.resize(ir.continuous_ports.size());
+  set_up_layout();
+}
+
+void JitNeuron::set_up_layout() {
+  const nir::Model& ir = *model_->ir;
+  receptors_ = receptors_of(ir);
+  watched_.clear();
+  warn_only_.clear();
   std::vector<bool> is_ode(ir.slots.size(), false);
   for (const auto& v : ir.ode_vars)
     if (v.slot >= 0) is_ode[size_t(v.slot)] = true;
@@ -340,13 +347,9 @@ void JitNeuron::set_status(const std::string& key, double value) {
                 model_->ir->slots[i].role != nir::SlotRole::State))
     throw std::invalid_argument(
         fmt::format("model '{}' has no parameter or state variable '{}'", model_->name(), key));
-  // A vector's size is fixed when the model is installed (its slots are laid out then).
-  if (auto v = model_->ir->vector_size_parameters.find(i);
-      v != model_->ir->vector_size_parameters.end() && value != slots_[i])
-    throw std::invalid_argument(fmt::format(
-        "'{}' sizes the vector(s) {} of model '{}' and is fixed at {} when the model is "
-        "installed; install the model with a different default for '{}' instead",
-        key, fmt::join(v->second, ", "), model_->name(), slots_[i], key));
+  // A new vector size re-lays out the instance (runtime/vector_relayout.cpp).
+  if (model_->ir->vector_size_parameters.count(i) && value != slots_[i])
+    return resize_vectors(i, value);
   const bool alone = status_depth_ == 0;  // a single call: it is its own group
   if (alone) begin_status_change();
   slots_[i] = value;

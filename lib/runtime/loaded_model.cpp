@@ -1,5 +1,8 @@
 #include "runtime/loaded_model.h"
 
+#include <fmt/format.h>
+#include <stdexcept>
+
 namespace nestjit::runtime {
 
 LoadedModel::LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<jit::ModelCode> c)
@@ -8,6 +11,23 @@ LoadedModel::LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<ji
   handler_of_port.assign(ir->spike_ports.size(), -1);
   for (size_t i = 0; i < ir->on_receive.size(); ++i)
     handler_of_port[ir->on_receive[i].port] = static_cast<int>(i);
+}
+
+std::shared_ptr<const LoadedModel> LoadedModel::variant_for(
+    const std::map<std::string, long>& sizes) const {
+  if (!variants || !variants->source)
+    throw std::invalid_argument(fmt::format(
+        "model '{}' cannot be laid out again for new vector sizes (it was not installed from "
+        "a source the runtime can compile again)", name()));
+  std::lock_guard<std::mutex> lock(variants->mutex);
+  if (auto it = variants->variants.find(sizes); it != variants->variants.end())
+    if (auto m = it->second.lock()) return m;
+  std::shared_ptr<LoadedModel> m = variants->source->build(sizes);
+  m->vector_sizes = sizes;
+  m->variants = variants;
+  m->source_path = source_path;
+  variants->variants[sizes] = m;
+  return m;
 }
 
 void LoadedModel::update_propagators(double* slots, double h) const {

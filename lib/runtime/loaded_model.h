@@ -1,6 +1,8 @@
 // A model ready to run: its IR (for names and layout) and its compiled code.
 #pragma once
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,26 @@
 namespace nestjit::runtime {
 
 class CodeHost;
+struct LoadedModel;
+
+// Vector sizes given by parameters are compiled into a model's code (slot indices, element
+// counts), so another size is another model: a variant lowered and compiled with the size
+// parameters' new values. The loader knows how to build one (api/model_variants.cpp).
+class VariantSource {
+ public:
+  virtual ~VariantSource() = default;
+  // The model with these size-parameter values; throws std::invalid_argument with the
+  // rendered diagnostics when that layout cannot be built (a constant index now outside).
+  virtual std::shared_ptr<LoadedModel> build(const std::map<std::string, long>& sizes) const = 0;
+};
+
+// The variants of one installed model, shared by the model and all its variants, keyed by
+// the tuple of size-parameter values. Weak: a variant lives as long as instances use it.
+struct VariantCache {
+  std::shared_ptr<const VariantSource> source;
+  std::mutex mutex;
+  std::map<std::map<std::string, long>, std::weak_ptr<const LoadedModel>> variants;
+};
 
 struct LoadedModel {
   std::shared_ptr<const nir::Model> ir;
@@ -26,6 +48,14 @@ struct LoadedModel {
   LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<jit::ModelCode> c);
 
   int slot(const std::string& name) const { return ir->find_slot(name); }
+
+  // Size parameters -> values this model's vectors were laid out with (empty: no vector
+  // sized by a parameter), and where its variants come from (null: none can be built).
+  std::map<std::string, long> vector_sizes;
+  std::shared_ptr<VariantCache> variants;
+  // The model laid out for `sizes` (this model itself when they are its own), built and
+  // cached on first use. Throws std::invalid_argument when it cannot be built.
+  std::shared_ptr<const LoadedModel> variant_for(const std::map<std::string, long>& sizes) const;
 
   // Computes the propagators P and Q of every analytic block from its A (which the compiled
   // compute_internals has just stored) for the step h. Call after compute_internals and

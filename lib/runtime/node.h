@@ -89,6 +89,8 @@ class JitNeuron : public Node, public CodeHost {
   void prepare(Network& net) override;
   std::map<std::string, double> get_status() const override;
   void set_status(const std::string& key, double value) override;
+  // Size parameters first, so that {"N": 5, "x_4": 1} sets an element of the new layout.
+  void set_params(const Params& params, const DeviceContext& ctx) override;
   SpikeArchive* spike_archive() override { return &archive_; }
   std::string check_input(bool current, int receptor) const override;
   void begin_status_change() override;
@@ -166,6 +168,15 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<int> changed_slots_;    // set since then
   void check_guards_or_throw();       // restores status_backup_ before throwing
   void warn_suspicious(int slot, double value);
+  void restore_status_backup();       // slots (and layout) of begin_status_change
+
+  // Vectors sized by parameters (runtime/vector_relayout.cpp). A new size moves the instance
+  // to the model variant laid out for it (LoadedModel::variant_for), values carried by name.
+  std::shared_ptr<const LoadedModel> backup_model_;  // model_ at begin_status_change
+  void resize_vectors(int size_slot, double value);
+  std::vector<double> carried_slots(const LoadedModel& variant) const;
+  void adopt_layout(std::shared_ptr<const LoadedModel> variant, std::vector<double> slots);
+  void set_up_layout();  // what depends on model_'s layout: receptors, watched slots
 };
 
 }  // namespace nestjit::runtime

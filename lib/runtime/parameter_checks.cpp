@@ -30,13 +30,14 @@ bool is_time_constant(const nir::Slot& s) {
 void JitNeuron::begin_status_change() {
   if (status_depth_++ > 0) return;
   status_backup_ = slots_;
+  backup_model_ = model_;
   changed_slots_.clear();
 }
 
 void JitNeuron::abort_status_change() {
   if (status_depth_ == 0) return;
   status_depth_ = 0;
-  slots_ = status_backup_;
+  restore_status_backup();
   changed_slots_.clear();
 }
 
@@ -70,7 +71,7 @@ void JitNeuron::check_guards_or_throw() {
       "{}:{}:{}: {}: {} violates the guard [[{}]] declared for '{}'; the values are left "
       "unchanged",
       g.file, g.line, g.column, model_->name(), values, g.text, g.variable);
-  slots_ = status_backup_;  // internals and propagators included
+  restore_status_backup();  // internals and propagators included
   changed_slots_.clear();
   throw std::invalid_argument(message);
 }

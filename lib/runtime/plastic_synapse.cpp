@@ -83,6 +83,13 @@ void PlasticConnection::set(const std::string& name, double value) {
                 model_->ir->slots[i].role != nir::SlotRole::State))
     throw std::invalid_argument(
         fmt::format("synapse model '{}' has no parameter or state variable '{}'", model_->name(), name));
+  // All connections of a synapse model share one row layout (SynapsePool), so its vector
+  // sizes stay those of the installed model.
+  if (model_->ir->vector_size_parameters.count(i) && value != slots()[i])
+    throw std::invalid_argument(fmt::format(
+        "'{}' sizes vectors of synapse model '{}' and is fixed at {} for its connections; "
+        "install the model with another default for '{}'",
+        name, model_->name(), slots()[i], name));
   slots()[i] = value;
   ctx_.slots = slots();  // the pool may have moved since the last call
   if (model_->ir->slots[i].role == nir::SlotRole::Parameter) model_->code->compute_internals(&ctx_);

@@ -226,8 +226,15 @@ void equations_unique(const Context& c) {
                         std::string(order, '\'')),
             fmt::format("the first equation is at line {}", it->second.line));
   };
-  for (const auto& o : c.model.odes)
-    if (o.order > 0) add(o.name, o.order, o.lhs_span);
+  // x[i]' and x[2]' are told apart by the index as written (a name or a literal).
+  for (const auto& o : c.model.odes) {
+    if (o.order <= 0) continue;
+    std::string name = o.name;
+    if (o.index)
+      name += "[" + (o.index->kind == ast::Expr::Kind::Number ? fmt::format("{}", o.index->num)
+                                                              : o.index->text) + "]";
+    add(name, o.order, o.lhs_span);
+  }
   for (const auto& k : c.model.kernels)
     for (const auto& p : k.parts) add(p.name, p.order, p.lhs_span);
 }

@@ -106,7 +106,9 @@ class Builder {
   void function(ast::Model& m, P::FunctionBlockContext* c);
   std::vector<ast::Parameter> port_attributes(P::PortAttributesContext* c);
   // Name of a variable on a left-hand side (`g'` -> "g", 1) where no index is allowed.
-  void lhs_name(P::VariableContext* v, std::string& name, int& order, const char* what);
+  // `index` null: an index on the left-hand side is an error; else it receives the index.
+  void lhs_name(P::VariableContext* v, std::string& name, int& order, const char* what,
+                ast::ExprPtr* index = nullptr);
 
   antlr4::TokenStream& tokens_;
   const SourceMap& map_;

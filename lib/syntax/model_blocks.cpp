@@ -24,10 +24,15 @@ void Builder::header(ast::Model& m, ast::BlockKind kind, Token* first,
   m.blocks.push_back({kind, colon ? span(first, colon->getSymbol()) : span(first)});
 }
 
-void Builder::lhs_name(P::VariableContext* v, std::string& name, int& order, const char* what) {
+void Builder::lhs_name(P::VariableContext* v, std::string& name, int& order, const char* what,
+                       ast::ExprPtr* index) {
   if (!v || v->NAME().empty()) return;
   name = v->NAME(0)->getText();
   order = static_cast<int>(v->DIFFERENTIAL_ORDER().size());
+  if (index && v->index && !v->attribute) {
+    *index = expr(v->index);
+    return;
+  }
   if (v->index || v->attribute) {
     errors_.report(span(v), fmt::format("the left-hand side of {} must be a plain name", what),
                    "write `x' = ...` with the state variable's name and primes only");
@@ -75,7 +80,7 @@ void Builder::equations_block(ast::Model& m, P::EquationsBlockContext* c) {
     } else if (auto* x = eq->odeEquation()) {
       ast::OdeEquation o;
       o.span = span(x);
-      lhs_name(x->lhs, o.name, o.order, "an equation");
+      lhs_name(x->lhs, o.name, o.order, "an equation", &o.index);
       o.lhs_span = span(x->lhs);
       o.rhs = expr(x->rhs);
       m.odes.push_back(std::move(o));

@@ -246,28 +246,6 @@ TEST_CASE("reference: vectors_with_nonlin_eq.nestml ring buffers of x and y") {
   }
 }
 
-// Sizes are laid out when the model is installed; changing a size parameter later is refused
-// with a message (upstream re-sizes its std::vectors instead; docs/architecture.md).
-TEST_CASE("vectors: a size parameter cannot change after install (clear error, state kept)") {
-  NESTJIT_REQUIRE_SHARED(path, "corpus/tests/nest_tests/resources/VectorsResize.nestml");
-  nestjit::Kernel k;
-  auto r = k.install_file(path);
-  REQUIRE_MESSAGE(r.ok, r.report());
-  auto n = k.create("vector_resize");
-  std::string msg;
-  try {
-    k.set_status(n, {{"N", 10.0}});
-  } catch (const std::exception& e) {
-    msg = e.what();
-  }
-  CHECK(msg.find("'N' sizes the vector(s) x of model 'vector_resize' and is fixed at 1") !=
-        std::string::npos);
-  CHECK(k.get_status(n[0]).at("N") == doctest::Approx(1.0));
-  k.set_status(n, {{"N", 1.0}});  // the same value is accepted
-  k.simulate(1.0);
-  CHECK(k.get_status(n[0]).at("y") == doctest::Approx(1.0));
-}
-
 // A kernel outside the exp-polynomial family, fitted numerically at install (kernel_fit.h):
 // the convolution with one spike (weight w, read in the step ending at 2 ms) is
 // w * k(t - 2 ms) at every sample, propagated exactly.

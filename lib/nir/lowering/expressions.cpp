@@ -90,7 +90,9 @@ ExprPtr Lowerer::name(const ast::Expr& e, const sema::ExprInfo* info) {
       expanding_.erase(def);
       return v;
     }
-    case SymbolKind::Local: return make(Expr::Kind::Local, value_type(s->type), local_index(s));
+    case SymbolKind::Local:
+      if (ode_index_ && ode_index_->first == s) return constant(double(ode_index_->second), ValueType::I64);
+      return make(Expr::Kind::Local, value_type(s->type), local_index(s));
     case SymbolKind::FunctionParam: {
       auto it = param_of_.find(s);
       return it == param_of_.end() ? constant(0.0)

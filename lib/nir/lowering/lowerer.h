@@ -80,6 +80,9 @@ class Lowerer {
     int first = -1, count = 0, stride = 1;
   };
   std::map<const sema::Symbol*, VectorLayout> vectors_;
+  // Size parameter -> the vectors (and vector ports) whose size depends on it.
+  std::map<const sema::Symbol*, std::vector<std::string>> sized_by_;
+  std::map<const sema::Symbol*, long> size_values_;  // the value each was laid out with
   std::optional<double> time_override_;
   const Function* current_function_ = nullptr;
 
@@ -94,9 +97,10 @@ class Lowerer {
                bool recordable = false);
   static std::string unit_of(const sema::Type& t);
   int find_var(const std::string& given, std::initializer_list<const char*> defaults);
-  std::optional<long> vector_size(const ast::Expr& e, int depth);
+  std::optional<long> vector_size(const ast::Expr& e, int depth,
+                                  std::set<const sema::Symbol*>& params);
   int element_count(const sema::Symbol& s, const ast::Expr* size);
-  void note_size_parameter(const sema::Symbol& vector, const ast::Expr* size);
+  void note_size_parameters();
 
   // blocks.cpp
   void lower_function(const ast::Function& f, Function& out);
@@ -104,6 +108,9 @@ class Lowerer {
 
   // odes.cpp
   int selection_of(const ast::Expr& call);
+  void add_ode_vars(const ast::OdeEquation& ode, const std::vector<int>& slots);
+  // While the right-hand side of element k of `x[i]' = f(i)` is lowered: i and k.
+  std::optional<std::pair<const sema::Symbol*, long>> ode_index_;
   ExprPtr delayed(const ast::Expr& call, const sema::Symbol& var);
 
   // convolutions.cpp

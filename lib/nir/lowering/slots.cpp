@@ -25,22 +25,31 @@ std::string Lowerer::unit_of(const sema::Type& t) {
 }
 
 // The element count of a vector declaration: a literal, or a parameter or internal whose
-// initializer folds to an integer. The size is fixed when the model is lowered (the
-// parameter's default); nullopt when it cannot be folded.
-std::optional<long> Lowerer::vector_size(const ast::Expr& e, int depth) {
+// initializer folds to an integer (sums and products of them too). A parameter named in
+// LowerOptions::vector_sizes takes that value instead of its default (a model variant).
+// Every parameter the size depends on is added to `params`. nullopt when it cannot be folded.
+std::optional<long> Lowerer::vector_size(const ast::Expr& e, int depth,
+                                         std::set<const sema::Symbol*>& params) {
   if (depth > 16) return std::nullopt;
   switch (e.kind) {
     case EK::Number: return static_cast<long>(e.num);
-    case EK::Paren: return vector_size(*e.args[0], depth + 1);
+    case EK::Paren: return vector_size(*e.args[0], depth + 1, params);
     case EK::Name: {
       const sema::Symbol* s = cm_.find(e.text, 0);
       if (!s || !s->init || s->is_vector ||
           (s->kind != SymbolKind::Parameter && s->kind != SymbolKind::Internal))
         return std::nullopt;
-      return vector_size(*s->init, depth + 1);
+      if (s->kind != SymbolKind::Parameter) return vector_size(*s->init, depth + 1, params);
+      params.insert(s);
+      auto o = opts_.vector_sizes.find(s->name);
+      auto v = o != opts_.vector_sizes.end() ? std::optional<long>(o->second)
+                                             : vector_size(*s->init, depth + 1, params);
+      if (v) size_values_[s] = *v;
+      return v;
     }
     case EK::Binary: {
-      auto a = vector_size(*e.args[0], depth + 1), b = vector_size(*e.args[1], depth + 1);
+      auto a = vector_size(*e.args[0], depth + 1, params);
+      auto b = vector_size(*e.args[1], depth + 1, params);
       if (!a || !b) return std::nullopt;
       if (e.op == ast::Op::Add) return *a + *b;
       if (e.op == ast::Op::Sub) return *a - *b;
@@ -51,27 +60,32 @@ std::optional<long> Lowerer::vector_size(const ast::Expr& e, int depth) {
   }
 }
 
-// Element count of a vector symbol, reported when it cannot be fixed at load time.
+// Element count of a vector symbol, reported when it cannot be fixed at load time. The
+// parameters the size depends on are recorded (after their slots exist) so that the
+// runtime re-lays out an instance when one of them changes.
 int Lowerer::element_count(const sema::Symbol& s, const ast::Expr* size) {
   constexpr long kMaxElements = 1 << 20;
-  auto n = size ? vector_size(*size, 0) : std::nullopt;
+  std::set<const sema::Symbol*> params;
+  auto n = size ? vector_size(*size, 0, params) : std::nullopt;
+  for (const sema::Symbol* p : params) sized_by_[p].push_back(s.name);
   if (!n || *n < 1 || *n > kMaxElements) {
     error("E-UNSUPPORTED", s.span,
           fmt::format("the size of vector '{}' must be a positive integer literal or a "
-                      "parameter with such a default (at most {})",
-                      s.name, kMaxElements));
+                      "parameter with such a value (at most {}){}",
+                      s.name, kMaxElements,
+                      n ? fmt::format("; it is {}", *n) : std::string()));
     return 1;
   }
   return int(*n);
 }
 
-// Records a size given by a parameter's name, so that the runtime can refuse to change it.
-void Lowerer::note_size_parameter(const sema::Symbol& vector, const ast::Expr* size) {
-  while (size && size->kind == EK::Paren) size = size->args[0].get();
-  if (!size || size->kind != EK::Name) return;
-  const sema::Symbol* p = cm_.find(size->text, 0);
-  if (!p || p->kind != SymbolKind::Parameter || !slot_of_.count(p)) return;
-  m_->vector_size_parameters[slot_of_.at(p)].push_back(vector.name);
+// Records, per size parameter's slot, the vectors it sizes (see Model::vector_size_parameters).
+void Lowerer::note_size_parameters() {
+  for (const auto& [p, vectors] : sized_by_)
+    if (auto it = slot_of_.find(p); it != slot_of_.end() && size_values_.count(p)) {
+      m_->vector_size_parameters[it->second] = vectors;
+      m_->vector_size_values[p->name] = size_values_.at(p);
+    }
 }
 
 void Lowerer::allocate_slots() {
@@ -92,7 +106,6 @@ void Lowerer::allocate_slots() {
         if (k == 0) slot_of_[s] = slot;
       }
       vectors_[s] = VectorLayout{slot_of_[s], n, 1};
-      note_size_parameter(*s, s->declaration ? s->declaration->vector_size.get() : nullptr);
     }
   };
   add_all(SymbolKind::Parameter, SlotRole::Parameter);
@@ -137,6 +150,7 @@ void Lowerer::allocate_slots() {
     }
     if (s->is_vector) vectors_[s] = VectorLayout{slot_of_[s], n, 1};
   }
+  note_size_parameters();
   if (m_->is_synapse) {
     m_->weight_slot = find_var(opts_.weight_variable, {"w", "weight"});
     m_->delay_slot = find_var(opts_.delay_variable, {});

@@ -99,6 +99,7 @@ class Checker {
   SymbolKind current_decl_kind_ = SymbolKind::Local;
   void check_vector_in_scalar(const ast::Declaration& d, const Expr& init);
   void check_kernel_ode(const ast::KernelDef::Part& part, Type rhs);
+  Type check_ode_of_vector(const ast::OdeEquation& ode, const Symbol& x);
   bool always_returns(const ast::Block& b);
   void check_returns(const ast::Function& f);
   void check_on_receive(const ast::OnReceive& h);

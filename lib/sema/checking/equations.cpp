@@ -44,7 +44,7 @@ void Checker::check_equations() {
       expr(*ode.rhs, Context::Equations);
       continue;
     }
-    Type r = expr(*ode.rhs, Context::Equations);
+    Type r = check_ode_of_vector(ode, *s);
     if (r.is_error() || s->type.is_error()) continue;
     // The right-hand side of x^(n) = f must have the unit of x divided by time^n.
     units::Dimension want = s->type.dim / units::lookup("s")->dim.pow(ode.order);
@@ -56,6 +56,49 @@ void Checker::check_equations() {
                         Type::quantity(want).to_string()),
             "a derivative has the unit of its variable per unit of time (e.g. mV/ms)");
   }
+}
+
+// `x[i]' = f(i)` defines the ODE of every element of the vector x: i (a name not otherwise
+// declared) is an integer standing for the element's index in the right-hand side.
+// `x[2]' = ...` defines one element. Returns the right-hand side's type.
+Type Checker::check_ode_of_vector(const ast::OdeEquation& ode, const Symbol& x) {
+  if (!ode.index) {
+    if (x.is_vector)
+      error("E-ODE-INDEX", ode.lhs_span,
+            fmt::format("'{}' is a vector: its ODE needs an element index", ode.name),
+            fmt::format("write '{}[i]{} = ...' for every element (i is its index) or "
+                        "'{}[0]{} = ...' for one",
+                        ode.name, std::string(ode.order, '\''), ode.name,
+                        std::string(ode.order, '\'')));
+    return expr(*ode.rhs, Context::Equations);
+  }
+  if (!x.is_vector) {
+    error("E-ODE-INDEX", ode.index->span,
+          fmt::format("'{}' is not a vector and its ODE takes no index", ode.name),
+          fmt::format("write '{}{} = ...'", ode.name, std::string(ode.order, '\'')));
+    return expr(*ode.rhs, Context::Equations);
+  }
+  const ast::Expr& index = *ode.index;
+  if (index.kind != ast::Expr::Kind::Name || lookup(index.text, 0)) {
+    Type t = expr(index, Context::Equations);
+    if (!t.is_error() && t.kind != Type::Kind::Integer)
+      error("E-ODE-INDEX", index.span,
+            fmt::format("the element index of '{}' must be an integer, not {}", ode.name,
+                        t.to_string()));
+    return expr(*ode.rhs, Context::Equations);
+  }
+  scopes_.emplace_back();
+  auto sym = std::make_unique<Symbol>();
+  sym->name = index.text;
+  sym->kind = SymbolKind::Local;
+  sym->type = Type::integer();
+  sym->span = index.span;
+  scopes_.back().push_back(sym.get());
+  m_->exprs[&index] = ExprInfo{Type::integer(), sym.get()};
+  m_->symbols.push_back(std::move(sym));
+  Type r = expr(*ode.rhs, Context::Equations);
+  scopes_.pop_back();
+  return r;
 }
 
 // CoCo kernel_type for the ODE form `kernel g^(n) = rhs`: g is dimensionless, so the

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -652,6 +653,86 @@ TEST_CASE("nir: vector slot layout: n consecutive slots x_0..x_{n-1}, size from 
   auto s = initialise(m);
   for (int k = 0; k < 3; ++k) CHECK(s[w0 + k] == doctest::Approx(1.5));
   for (int k = 0; k < 4; ++k) CHECK(s[x0 + k] == doctest::Approx(-70.0));
+}
+
+TEST_CASE("nir: vector sizes: every parameter a size depends on is recorded; vector_sizes overrides defaults") {
+  const std::string text =
+      "model m:\n"
+      "    parameters:\n"
+      "        N integer = 2\n"
+      "        M integer = 3\n"
+      "    state:\n"
+      "        x[N] real = 0\n"
+      "        y[N + M] real = 0\n"
+      "    internals:\n"
+      "        K integer = N * 2\n"
+      "        z[K] real = 1\n"
+      "    input:\n"
+      "        p[M] <- spike\n";
+  auto l = lower_text(text);
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  CHECK(m.find_slot("x_1") >= 0);
+  CHECK(m.find_slot("x_2") < 0);
+  CHECK(m.find_slot("y_4") >= 0);
+  CHECK(m.find_slot("y_5") < 0);
+  CHECK(m.find_slot("z_3") >= 0);
+  CHECK(m.spike_ports.size() == 3);
+  REQUIRE(m.vector_size_parameters.count(slot(m, "N")) == 1);
+  CHECK(m.vector_size_parameters.at(slot(m, "N")) == std::vector<std::string>{"x", "y", "z"});
+  CHECK(m.vector_size_parameters.at(slot(m, "M")) == std::vector<std::string>{"y", "p"});
+  CHECK(m.vector_size_parameters.count(slot(m, "K")) == 0);  // an internal: follows N
+  CHECK(m.vector_size_values == std::map<std::string, long>{{"M", 3}, {"N", 2}});
+
+  nir::LowerOptions opts;
+  opts.vector_sizes = {{"N", 4}};
+  auto v = lower_text(text, opts);
+  REQUIRE(v->model);
+  const nir::Model& w = *v->model;
+  CHECK(w.find_slot("x_3") >= 0);
+  CHECK(w.find_slot("x_4") < 0);
+  CHECK(w.find_slot("y_6") >= 0);
+  CHECK(w.find_slot("y_7") < 0);
+  CHECK(w.find_slot("z_7") >= 0);
+  CHECK(w.find_slot("z_8") < 0);
+  CHECK(w.spike_ports.size() == 3);
+  CHECK(w.vector_size_values == std::map<std::string, long>{{"M", 3}, {"N", 4}});
+  // An override that is no size is the usual diagnostic.
+  opts.vector_sizes = {{"M", 0}};
+  auto bad = lower_text(text, opts);
+  CHECK_FALSE(bad->model);
+  CHECK(render(bad->diags).find("the size of vector 'p' must be a positive integer literal or a "
+                                "parameter with such a value (at most 1048576); it is 0") !=
+        std::string::npos);
+}
+
+TEST_CASE("nir: x[i]' = f(i) is one OdeVar per element, i replaced by the element's index") {
+  auto l = lower_text(
+      "model m:\n"
+      "    state:\n"
+      "        x[3] real = 1\n"
+      "        y real = 0\n"
+      "    equations:\n"
+      "        x[i]' = -(i + 1) * x[i] / ms + y / ms\n"
+      "        y' = -x[2] / ms\n"
+      "    update:\n"
+      "        integrate_odes()\n");
+  REQUIRE(l->model);
+  const nir::Model& m = *l->model;
+  REQUIRE(m.ode_vars.size() == 4);
+  std::vector<double> slots = initialise(m);
+  for (int k = 0; k < 3; ++k) slots[slot(m, "x_" + std::to_string(k))] = 10.0 * (k + 1);
+  slots[slot(m, "y")] = 0.5;
+  for (int k = 0; k < 3; ++k) {
+    CAPTURE(k);
+    const nir::OdeVar& v = m.ode_vars[k];
+    CHECK(v.name == "x_" + std::to_string(k));
+    CHECK(v.slot == slot(m, v.name));
+    // The right-hand side reads the element's own slot: -(k + 1) x_k + y (1/ms internally).
+    CHECK(eval(*v.rhs, slots, {}) == doctest::Approx(-(k + 1) * 10.0 * (k + 1) + 0.5));
+  }
+  CHECK(m.ode_vars[3].name == "y");
+  CHECK(eval(*m.ode_vars[3].rhs, slots, {}) == doctest::Approx(-30.0));
 }
 
 TEST_CASE("nir: vector element loads and stores") {

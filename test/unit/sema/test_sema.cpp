@@ -648,3 +648,34 @@ TEST_CASE("sema: E-PORT-SIZE and E-VECTOR-SIZE for sizes too large to allocate")
   CHECK(v->first("E-VECTOR-SIZE")->message ==
         "vector 'x' has size 1e+08; a vector may have at most 16777216 elements");
 }
+
+TEST_CASE("sema: x[i]' = f(i) checks f with i an integer local; E-ODE-INDEX on misuse") {
+  auto ok = check_text(
+      "model m:\n"
+      "    state:\n"
+      "        x[3] real = 1\n"
+      "    equations:\n"
+      "        x[i]' = -x[i] * i / ms\n"
+      "    update:\n"
+      "        integrate_odes()\n");
+  INFO(render(ok->diags));
+  CHECK(ok->errors().empty());
+  const ast::OdeEquation& ode = ok->unit->models.at(0).odes.at(0);
+  const sema::ExprInfo* info = ok->models.at(0)->info(ode.index.get());
+  REQUIRE(info);
+  REQUIRE(info->symbol);
+  CHECK(info->symbol->kind == sema::SymbolKind::Local);
+  CHECK(info->type.kind == sema::Type::Kind::Integer);
+  expect_single_error(
+      "model m:\n    state:\n        x[3] real = 1\n    equations:\n        x' = -x[0] / ms\n"
+      "    update:\n        integrate_odes()\n",
+      "E-ODE-INDEX", 5, 9);
+  expect_single_error(
+      "model m:\n    state:\n        x real = 1\n    equations:\n        x[i]' = -x / ms\n"
+      "    update:\n        integrate_odes()\n",
+      "E-ODE-INDEX", 5, 11);
+  expect_single_error(
+      "model m:\n    parameters:\n        r real = 1.5\n    state:\n        x[3] real = 1\n"
+      "    equations:\n        x[r]' = -x[0] / ms\n    update:\n        integrate_odes()\n",
+      "E-ODE-INDEX", 7, 11);
+}

@@ -358,3 +358,29 @@ TEST_CASE("parser: the seed models parse") {
   CHECK(s.on_receive.size() == 2);
   CHECK(print_expr(*s.on_receive.at(1).body.at(1)->value) == "emit_spike(w, d)");
 }
+
+TEST_CASE("parser: an equation's left-hand side may index a vector (x[i]'), a kernel's may not") {
+  auto unit = must_parse(
+      "model m:\n"
+      "    equations:\n"
+      "        x[i]' = -x[i] / ms\n"
+      "        y[2]'' = -y[2] / ms**2\n"
+      "        z' = -z / ms\n");
+  const ast::Model& m = unit.models.at(0);
+  REQUIRE(m.odes.size() == 3);
+  CHECK(m.odes[0].name == "x");
+  CHECK(m.odes[0].order == 1);
+  REQUIRE(m.odes[0].index);
+  CHECK(print_expr(*m.odes[0].index) == "i");
+  CHECK(span_str(m.odes[0].lhs_span) == "3:9-3:13");
+  REQUIRE(m.odes[1].index);
+  CHECK(print_expr(*m.odes[1].index) == "2");
+  CHECK(m.odes[1].order == 2);
+  CHECK_FALSE(m.odes[2].index);
+
+  DiagnosticList diags;
+  auto bad = syntax::parse(make_source("k.nestml", "model m:\n    equations:\n        kernel k[i] = exp(-t / ms)\n"),
+                           diags);
+  CHECK(render(diags).find("error[E-SYNTAX]: the left-hand side of a kernel must be a plain name") !=
+        std::string::npos);
+}
