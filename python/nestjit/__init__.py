@@ -6,7 +6,7 @@ nest.biological_time, nest.print_time, ... (reading and, where settable, assigni
 import sys as _sys
 import types as _types
 
-from . import random
+from . import math, random
 from .connections import Connect, GetConnections, SynapseCollection
 from .errors import NESTError, NESTErrors, NESTMLError, NotAvailable
 from .hl_api import (Cleanup, CopyModel, Create, GetDefaults, GetKernelStatus, GetStatus,
@@ -21,7 +21,7 @@ __all__ = ["Cleanup", "Connect", "CopyModel", "Create", "GetConnections", "GetDe
            "GetKernelStatus", "GetStatus", "Install", "Installed", "Models", "NESTError",
            "NESTErrors", "NESTMLError", "NodeCollection", "NotAvailable", "Prepare",
            "ResetKernel", "Run", "RunManager", "SetDefaults", "SetKernelStatus", "SetStatus",
-           "Simulate", "SynapseCollection", "get_verbosity", "install", "random",
+           "Simulate", "SynapseCollection", "get_verbosity", "install", "math", "random",
            "set_verbosity"]
 
 # Kernel properties reachable as attributes (PyNEST 3's nest.resolution etc.).
