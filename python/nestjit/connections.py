@@ -334,6 +334,17 @@ class SynapseCollection:
     def target(self):
         return self.get("target")
 
+    def __getattr__(self, name):  # conns.weight, conns.w (PyNEST's attribute access)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.get(name)
+
+    def __setattr__(self, name, value):  # conns.weight = 2.0 or one value per connection
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            self.set({name: value})
+
     def get(self, keys=None, output=""):
         """get() -> dict (one connection) or dict of lists; get("w") -> value or list."""
         if output:

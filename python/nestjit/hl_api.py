@@ -2,6 +2,7 @@
 import sys
 import warnings
 
+from . import random
 from ._kernel import kernel, pythonic, to_params
 from .connections import SynapseCollection
 from .errors import NESTError, NotAvailable
@@ -100,6 +101,7 @@ def ResetKernel():
     k.reset()
     k.set_kernel_status({"resolution": DEFAULT_RESOLUTION, "rng_seed": float(DEFAULT_RNG_SEED)})
     _state.update(print_time=False, prepared=False)
+    random.reset_stream()
 
 
 # ---- kernel status ----
@@ -138,6 +140,8 @@ def SetKernelStatus(params):
             continue
         cpp[key] = value
     kernel().set_kernel_status(to_params(cpp))
+    if "rng_seed" in cpp:
+        random.reset_stream()
     if "print_time" in params:
         _state["print_time"] = bool(params["print_time"])
 

@@ -1,6 +1,7 @@
 """NodeCollection: PyNEST's handle on created nodes (indexing, slicing, get/set, attributes)."""
 from ._kernel import kernel, pythonic, to_value
 from .errors import NESTError
+from .random import Parameter, draw
 
 RECORDERS = ("spike_recorder", "multimeter")
 
@@ -184,7 +185,9 @@ def set_status(ids, params):
         raise NESTError(f"set: needs a dictionary, not {type(params).__name__}")
     shared, each = {}, {}
     for key, value in params.items():
-        if _is_per_node(key, value, len(ids)):
+        if isinstance(value, Parameter):
+            each[key] = draw(value, len(ids), f"property '{key}'").tolist()
+        elif _is_per_node(key, value, len(ids)):
             if key in ("spike_times", "record_from"):
                 each[key] = list(value)
                 continue

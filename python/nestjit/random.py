@@ -1,9 +1,20 @@
 """nest.random's distributions. Connect draws weights and delays from them with the kernel's
 seeded random streams (rng_seed), one draw per connection in the C++ engine; nest.math.redraw
-of a normal gives the clipped normal. What the engine cannot draw (uniform_int, arithmetic on
-parameters, parameters as node values) raises NotAvailable naming it, rather than using some
-fixed value instead."""
+of a normal gives the clipped normal. Node parameters (Create's params, NodeCollection.set,
+pop.V_m = nest.random.uniform(...)) are drawn here with numpy, from a stream seeded by rng_seed
+and the number of draws since ResetKernel or the last rng_seed change, so a script gives the
+same values on each run. What cannot be drawn (arithmetic on parameters, uniform_int as a
+weight) raises NotAvailable naming it, rather than using some fixed value instead."""
 from .errors import NESTError, NotAvailable
+
+# Node-parameter draws since ResetKernel or the last rng_seed assignment (hl_api resets it).
+_draws = {"calls": 0}
+# As upstream's redraw: give up after this many rounds of values outside [min, max].
+MAX_REDRAWS = 1000
+
+
+def reset_stream():
+    _draws["calls"] = 0
 
 
 class Parameter:
@@ -40,8 +51,47 @@ class Parameter:
     __truediv__ = __rtruediv__ = __pow__ = __neg__ = _arithmetic
 
     def GetValue(self):
-        raise NotAvailable(f"{self!r}.GetValue(): drawing single values in Python is not "
-                           "available in nestjit (Connect draws them)")
+        """One value drawn from the parameter (PyNEST's Parameter.GetValue)."""
+        return float(draw(self, 1, "GetValue")[0])
+
+
+def draw(param, n, what):
+    """`n` values of `param` as a numpy array (node parameters; see the module's text)."""
+    import numpy as np
+    from ._kernel import kernel
+    seed = int(kernel().kernel_status()["rng_seed"])
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, _draws["calls"]])))
+    _draws["calls"] += 1
+    p = {k: float(v) for k, v in param.params.items()}
+
+    def need(ok, why):
+        if not ok:
+            raise NESTError(f"{what}: {param!r}: {why}")
+
+    if param.name == "uniform":
+        need(p["max"] > p["min"], "max must be greater than min")
+        return rng.uniform(p["min"], p["max"], n)
+    if param.name == "uniform_int":
+        need(p["max"] >= 1 and p["max"].is_integer(), "max must be a whole number >= 1")
+        return rng.integers(0, int(p["max"]), n).astype(float)
+    if param.name in ("normal", "lognormal", "normal_clipped"):
+        need(p["std"] > 0, "std must be positive")
+    if param.name == "normal":
+        return rng.normal(p["mean"], p["std"], n)
+    if param.name == "lognormal":
+        return rng.lognormal(p["mean"], p["std"], n)
+    if param.name == "exponential":
+        need(p["beta"] > 0, "beta must be positive")
+        return rng.exponential(p["beta"], n)
+    need(param.name == "normal_clipped", "cannot be drawn")
+    need(p["max"] > p["min"], "max must be greater than min")
+    values = rng.normal(p["mean"], p["std"], n)
+    for _ in range(MAX_REDRAWS):
+        outside = (values < p["min"]) | (values > p["max"])
+        if not outside.any():
+            return values
+        values[outside] = rng.normal(p["mean"], p["std"], int(outside.sum()))
+    raise NESTError(f"{what}: {param!r}: still outside [min, max] after {MAX_REDRAWS} redraws")
 
 
 def uniform(min=0.0, max=1.0):
