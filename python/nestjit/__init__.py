@@ -31,10 +31,45 @@ _KERNEL_ATTRIBUTES = ("resolution", "rng_seed", "biological_time", "network_size
                       "synapse_models")
 
 
+# PyNEST names nestjit does not have: using one raises NotAvailable naming it (an
+# AttributeError would look like a typo in the script).
+_PYNEST_MISSING = ("Disconnect", "raster_plot", "voltage_trace", "visualization", "spatial",
+                   "spatial_distributions", "logic", "CreateParameter", "CreateMask",
+                   "GetPosition", "Displacement", "Distance", "DumpLayerNodes", "PlotLayer",
+                   "PlotTargets", "PlotSources", "PlotProbabilityParameter", "GetTargetNodes",
+                   "GetSourceNodes", "GetTargetPositions", "GetSourcePositions",
+                   "SelectNodesByMask", "GetLocalNodeCollection", "GetNodes", "PrintNodes",
+                   "NumProcesses", "Rank", "SyncProcesses", "EnableStructuralPlasticity",
+                   "DisableStructuralPlasticity", "CollocatedSynapses", "GetLocalVPs",
+                   "build_network", "sli_run", "sli_func", "ll_api", "server")
+
+
+class _Missing:
+    """Stands for a PyNEST name nestjit lacks; calling it or any of its attributes raises."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def _raise(self, *_, **__):
+        raise NotAvailable(f"nest.{self._name} is not available in nestjit (see docs/python.md)")
+
+    __call__ = _raise
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise NotAvailable(f"nest.{self._name}.{attr} is not available in nestjit (see docs/python.md)")
+
+    def __repr__(self):
+        return f"<nest.{self._name}: not available in nestjit>"
+
+
 class _NestModule(_types.ModuleType):
     def __getattr__(self, name):
         if name in _KERNEL_ATTRIBUTES:
             return GetKernelStatus(name)
+        if name in _PYNEST_MISSING:
+            return _Missing(name)
         raise AttributeError(f"module 'nestjit' has no attribute '{name}'")
 
     def __setattr__(self, name, value):

@@ -98,3 +98,13 @@ def test_cmake_install_puts_an_importable_package_into_dist_packages(tmp_path):
     out = subprocess.run([sys.executable, "-c", script, site], env=env, check=True,
                          capture_output=True, text=True, cwd=str(tmp_path)).stdout
     assert out.split() == ["2", "1.0"]
+
+
+def test_pynest_names_nestjit_lacks_raise_not_available():
+    a = nest.Create("parrot_neuron", 2)
+    with pytest.raises(nest.NotAvailable, match="nest.Disconnect is not available in nestjit"):
+        nest.Disconnect(a, a)
+    with pytest.raises(nest.NotAvailable, match="nest.raster_plot.from_device is not available"):
+        nest.raster_plot.from_device(a)
+    with pytest.raises(nest.NotAvailable, match="nest.CollocatedSynapses is not available"):
+        nest.CollocatedSynapses({"weight": 1.0})
