@@ -111,7 +111,9 @@ PYBIND11_MODULE(_nestjit, m) {
       .def_readonly("parameters", &nestjit::ModelInfo::parameters)
       .def_readonly("state", &nestjit::ModelInfo::state)
       .def_readonly("recordables", &nestjit::ModelInfo::recordables)
-      .def_readonly("source_path", &nestjit::ModelInfo::source_path);
+      .def_readonly("source_path", &nestjit::ModelInfo::source_path)
+      .def_readonly("spike_receptors", &nestjit::ModelInfo::spike_receptors)
+      .def_readonly("receptor_types", &nestjit::ModelInfo::receptor_types);
 
   using Dist = nestjit::Distribution;
   py::class_<Dist>(m, "Distribution")

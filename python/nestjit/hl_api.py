@@ -6,7 +6,7 @@ from . import random
 from ._kernel import kernel, pythonic, to_params
 from .connections import SynapseCollection
 from .errors import NESTError, NotAvailable
-from .nodes import NodeCollection, node_status, set_status
+from .nodes import NodeCollection, add_receptor_types, node_status, set_status
 
 DEFAULT_RESOLUTION = 0.1
 # The reference simulator's default seed; also nestjit's (nestjit.h: Kernel::Impl).
@@ -189,6 +189,7 @@ def GetDefaults(model, keys=None, output=""):
     if output:
         raise NotAvailable(f"GetDefaults: output='{output}' is not available in nestjit")
     defaults = {k: pythonic(k, v) for k, v in kernel().get_defaults(model).items()}
+    add_receptor_types(defaults)
     if keys is None:
         return defaults
     if isinstance(keys, str):

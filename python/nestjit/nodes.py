@@ -15,9 +15,23 @@ def _events(node_id, model):
     raise NESTError(f"node {node_id} ({model}) records no events")
 
 
+def add_receptor_types(status):
+    """PyNEST's receptor_types ({"EXC": 1, "INH": 2}: spike port names, upper-case, to the
+    receptor_type to connect to) for a neuron model with more than one spike receptor."""
+    if status.get("element_type") != "neuron":
+        return
+    try:
+        receptors = kernel().model_info(status["model"]).receptor_types
+    except NESTError:  # a built-in model
+        return
+    if len(receptors) > 1:
+        status["receptor_types"] = dict(receptors)
+
+
 def node_status(node_id):
     """One node's status dictionary as PyNEST's GetStatus returns it."""
     status = {k: pythonic(k, v) for k, v in kernel().node_status(node_id).items()}
+    add_receptor_types(status)
     if status.get("element_type") == "recorder":
         kind = "multimeter" if "record_from" in status else "spike_recorder"
         status["events"] = _events(node_id, kind)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import nestjit as nest
+from conftest import LEAKY
 
 
 def pairs(conns):
@@ -339,3 +340,23 @@ def test_return_synapsecollection_and_get_connections_results():
     assert all(isinstance(x, int) for x in s["source"] + s["target"])
     assert all(0.0 <= x < 1.0 for x in s["weight"]) and s["delay"] == [1.0] * 6
     assert s["synapse_model"] == ["static_synapse"] * 6
+
+
+def test_receptor_types_and_receptor_type(leaky):
+    src = LEAKY.replace("leaky_neuron", "two_port_neuron") \
+        .replace("spikes <- spike", "exc <- spike\n        inh <- spike") \
+        .replace("V_m += spikes * mV * s", "V_m += (exc - inh) * mV * s")
+    nest.install(src, name="two_port.nestml")
+    assert nest.GetDefaults("two_port_neuron")["receptor_types"] == {"EXC": 1, "INH": 2}
+    assert "receptor_types" not in nest.GetDefaults(leaky)
+    a = nest.Create("parrot_neuron", 2)
+    n = nest.Create("two_port_neuron")
+    assert n.receptor_types == {"EXC": 1, "INH": 2}
+    nest.Connect(a, n, {"rule": "fixed_indegree", "indegree": 3},
+                 {"receptor_type": n.receptor_types["INH"], "weight": nest.random.uniform(1.0, 2.0)})
+    c = nest.GetConnections(a, n)
+    assert c.get("receptor") == [2, 2, 2] and all(1.0 <= w < 2.0 for w in c.weight)
+    with pytest.raises(nest.NESTError, match="two_port_neuron has spike receptors 1..2; "
+                                             "receptor_type 5 does not exist"):
+        nest.Connect(a, n, syn_spec={"receptor_type": 5})
+    assert len(nest.GetConnections(a, n)) == 3
