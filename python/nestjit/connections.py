@@ -155,9 +155,15 @@ def _values(syn, rule, conn, n_pre, n_post):
     return numbers, arrays
 
 
+def _consecutive(ids):
+    return ids[-1] - ids[0] + 1 == len(ids) and (len(ids) < 3 or ids == list(range(ids[0], ids[-1] + 1)))
+
+
 def _blocks(rule, pre_ids, post_ids):
     """The C++ calls one Connect becomes: (source positions, target positions) with consecutive
     ids in each (a NodeCollection from one Create, or its contiguous slice, is one block)."""
+    if _consecutive(pre_ids) and _consecutive(post_ids):
+        return [(range(len(pre_ids)), range(len(post_ids)))]
     if rule == "one_to_one":
         blocks, start = [], 0
         for i in range(1, len(pre_ids) + 1):
