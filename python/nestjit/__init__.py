@@ -28,7 +28,8 @@ __all__ = ["Cleanup", "Connect", "CopyModel", "Create", "GetConnections", "GetDe
 _KERNEL_ATTRIBUTES = ("resolution", "rng_seed", "biological_time", "network_size",
                       "num_connections", "min_delay", "print_time", "local_num_threads",
                       "total_num_virtual_procs", "num_processes", "node_models",
-                      "synapse_models")
+                      "synapse_models", "overwrite_files", "data_path", "data_prefix",
+                      "kernel_status")
 
 
 # PyNEST names nestjit does not have: using one raises NotAvailable naming it (an
@@ -66,13 +67,20 @@ class _Missing:
 
 class _NestModule(_types.ModuleType):
     def __getattr__(self, name):
+        if name == "kernel_status":  # PyNEST 3: the whole status as a dictionary
+            return GetKernelStatus()
         if name in _KERNEL_ATTRIBUTES:
             return GetKernelStatus(name)
         if name in _PYNEST_MISSING:
             return _Missing(name)
         raise AttributeError(f"module 'nestjit' has no attribute '{name}'")
 
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(_KERNEL_ATTRIBUTES))
+
     def __setattr__(self, name, value):
+        if name == "kernel_status":
+            raise NESTError("nest.kernel_status is read-only; use SetKernelStatus")
         if name in _KERNEL_ATTRIBUTES:
             SetKernelStatus({name: value})
         else:

@@ -1,6 +1,6 @@
 """NodeCollection: PyNEST's handle on created nodes (indexing, slicing, get/set, attributes)."""
 from ._kernel import kernel, pythonic, to_value
-from .errors import NESTError
+from .errors import NESTError, NotAvailable
 from .random import Parameter, draw
 
 RECORDERS = ("spike_recorder", "multimeter")
@@ -33,6 +33,7 @@ def node_status(node_id):
     status = {k: pythonic(k, v) for k, v in kernel().node_status(node_id).items()}
     add_receptor_types(status)
     if status.get("element_type") == "recorder":
+        status["record_to"] = "memory"
         kind = "multimeter" if "record_from" in status else "spike_recorder"
         status["events"] = _events(node_id, kind)
         status["n_events"] = len(status["events"]["times"])
@@ -199,6 +200,11 @@ def set_status(ids, params):
         raise NESTError(f"set: needs a dictionary, not {type(params).__name__}")
     shared, each = {}, {}
     for key, value in params.items():
+        if key == "record_to":
+            if value != "memory":
+                raise NotAvailable(f"record_to '{value}' is not available in nestjit: recorders "
+                                   "keep their events in memory (record_to 'memory')")
+            continue
         if isinstance(value, Parameter):
             each[key] = draw(value, len(ids), f"property '{key}'").tolist()
         elif _is_per_node(key, value, len(ids)):

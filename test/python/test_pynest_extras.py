@@ -108,3 +108,23 @@ def test_pynest_names_nestjit_lacks_raise_not_available():
         nest.raster_plot.from_device(a)
     with pytest.raises(nest.NotAvailable, match="nest.CollocatedSynapses is not available"):
         nest.CollocatedSynapses({"weight": 1.0})
+
+
+def test_file_options_kernel_status_attribute_and_record_to():
+    assert nest.overwrite_files is False and nest.data_path == ""
+    nest.overwrite_files = True
+    nest.data_path = "/tmp/out"
+    assert nest.GetKernelStatus("overwrite_files") is True and nest.data_path == "/tmp/out"
+    status = nest.kernel_status
+    assert status["resolution"] == 0.1 and status["overwrite_files"] is True
+    assert "kernel_status" in dir(nest) and "resolution" in dir(nest)
+    with pytest.raises(nest.NESTError, match="'overwrite_files' must be a bool"):
+        nest.overwrite_files = "yes"
+    with pytest.raises(nest.NESTError, match="read-only"):
+        nest.kernel_status = {}
+    nest.ResetKernel()
+    assert nest.overwrite_files is False and nest.data_path == ""
+    sr = nest.Create("spike_recorder", params={"record_to": "memory"})
+    assert sr.record_to == "memory"
+    with pytest.raises(nest.NotAvailable, match="record_to 'ascii' is not available in nestjit"):
+        sr.record_to = "ascii"
