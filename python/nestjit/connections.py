@@ -247,6 +247,7 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
                         f"({len(pre_ids)} and {len(post_ids)})")
     numbers, arrays = _values(syn, rule, conn, len(pre_ids), len(post_ids))
     weight, delay = numbers.pop("weight", None), numbers.pop("delay", None)
+    _check_variables(model, [k for k in list(numbers) + list(arrays) if k not in ("weight", "delay")])
     autapses = conn.get("allow_autapses", True)
     k = kernel()
     for pre_pos, post_pos in _blocks(rule, pre_ids, post_ids):
@@ -267,13 +268,22 @@ def Connect(pre, post, conn_spec=None, syn_spec=None, return_synapsecollection=F
     return None
 
 
+def _check_variables(model, keys):
+    """Every synapse variable syn_spec sets must be one of the model's (checked before anything
+    is connected; static synapses have weight and delay only)."""
+    if not keys:
+        return
+    name = model or "static_synapse"
+    have = [k for k in kernel().get_defaults(name) if k not in ("element_type", "model", "receptor_type")]
+    for key in keys:
+        if key not in have:
+            raise NESTError(f"Connect: {name} has no variable '{key}' (variables: {', '.join(have)})")
+
+
 def _set_new_connections(k, pre_first, pre_n, post_first, post_n, model, per_conn):
     """Synapse variables given as arrays: set on the connections connect() just made (the last
     ones of this model between these nodes, in the order they were made)."""
     n = len(next(iter(per_conn.values())))
-    if not model:
-        raise NESTError(f"Connect: static_synapse has no variable {next(iter(per_conn))!r} "
-                        "(weight, delay)")
     conns = k.get_connections(pre_first, pre_n, post_first, post_n, model)
     first = len(conns) - n
     for key, values in per_conn.items():

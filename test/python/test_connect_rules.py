@@ -326,8 +326,18 @@ def test_synapse_variables_as_arrays_and_numbers():
     nest.Connect(a, b, "all_to_all",
                  {"synapse_model": "tag_synapse", "tag": 7.0})
     assert nest.GetConnections(a, b, "tag_synapse").get("tag").count(7.0) == 12
-    with pytest.raises(nest.NESTError, match="static_synapse has no variable 'tag'"):
+    before = len(nest.GetConnections())
+    with pytest.raises(nest.NESTError, match=r"static_synapse has no variable 'tag' \(variables: "
+                                             r"delay, weight\)"):
         nest.Connect(a[:3], b, "one_to_one", {"tag": [1.0, 2.0, 3.0]})
+    with pytest.raises(nest.NESTError, match="static_synapse has no variable 'tag'"):
+        nest.Connect(a, b, syn_spec={"tag": 1.0})  # a number too, not silently dropped
+    nest.CopyModel("static_synapse", "plain_synapse")
+    with pytest.raises(nest.NESTError, match="plain_synapse has no variable 'tag'"):
+        nest.Connect(a, b, syn_spec={"synapse_model": "plain_synapse", "tag": np.ones((3, 4))})
+    with pytest.raises(nest.NESTError, match="tag_synapse has no variable 'nope'"):
+        nest.Connect(a, b, syn_spec={"synapse_model": "tag_synapse", "nope": 1.0})
+    assert len(nest.GetConnections()) == before
 
 
 def test_return_synapsecollection_and_get_connections_results():
