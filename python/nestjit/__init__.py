@@ -7,7 +7,8 @@ import sys as _sys
 import types as _types
 
 from . import math, random
-from .connections import Connect, GetConnections, SynapseCollection
+from .connections import Connect
+from .synapses import GetConnections, SynapseCollection
 from .errors import NESTError, NESTErrors, NESTMLError, NotAvailable
 from .hl_api import (Cleanup, CopyModel, Create, GetDefaults, GetKernelStatus, GetStatus,
                      Models, Prepare, ResetKernel, Run, RunManager, SetDefaults,

@@ -4,7 +4,7 @@ import warnings
 
 from . import random
 from ._kernel import kernel, pythonic, to_params
-from .connections import SynapseCollection
+from .synapses import SynapseCollection
 from .errors import NESTError, NotAvailable
 from .nodes import NodeCollection, add_receptor_types, node_status, set_status
 
