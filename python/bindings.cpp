@@ -5,6 +5,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
+
 #include <nestjit/nestjit.h>
 
 namespace py = pybind11;
@@ -30,6 +32,32 @@ nestjit::NodeCollection nodes(uint64_t first, size_t count) {
   nc.first = first;
   nc.count = count;
   return nc;
+}
+
+// The C++ API's rule for a conn_spec rule name.
+nestjit::ConnRule conn_rule(const std::string& name) {
+  using R = nestjit::ConnRule;
+  static const std::map<std::string, R> rules = {
+      {"all_to_all", R::all_to_all},
+      {"one_to_one", R::one_to_one},
+      {"fixed_indegree", R::fixed_indegree},
+      {"fixed_outdegree", R::fixed_outdegree},
+      {"fixed_total_number", R::fixed_total_number},
+      {"pairwise_bernoulli", R::pairwise_bernoulli}};
+  auto it = rules.find(name);
+  if (it == rules.end()) throw nestjit::Error("unknown connection rule '" + name + "'");
+  return it->second;
+}
+
+// A weight or delay: None (the default), a number, a Distribution, or one number per
+// connection (any sequence or numpy array, in the order connect() makes them).
+nestjit::SynValue syn_value(const py::object& v) {
+  if (v.is_none()) return {};
+  if (py::isinstance<nestjit::Distribution>(v)) return v.cast<nestjit::Distribution>();
+  if (py::isinstance<py::float_>(v) || py::isinstance<py::int_>(v)) return v.cast<double>();
+  auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(v);
+  if (!a) throw nestjit::Error("a weight or delay must be a number, an array or a distribution");
+  return std::vector<double>(a.data(), a.data() + a.size());
 }
 
 }  // namespace
@@ -83,7 +111,18 @@ PYBIND11_MODULE(_nestjit, m) {
       .def_readonly("parameters", &nestjit::ModelInfo::parameters)
       .def_readonly("state", &nestjit::ModelInfo::state)
       .def_readonly("recordables", &nestjit::ModelInfo::recordables)
-      .def_readonly("source_path", &nestjit::ModelInfo::source_path);
+      .def_readonly("source_path", &nestjit::ModelInfo::source_path)
+      .def_readonly("spike_receptors", &nestjit::ModelInfo::spike_receptors)
+      .def_readonly("receptor_types", &nestjit::ModelInfo::receptor_types);
+
+  using Dist = nestjit::Distribution;
+  py::class_<Dist>(m, "Distribution")
+      .def_static("uniform", &Dist::uniform, py::arg("min"), py::arg("max"))
+      .def_static("normal", &Dist::normal, py::arg("mean"), py::arg("std"))
+      .def_static("normal_clipped", &Dist::normal_clipped, py::arg("mean"), py::arg("std"),
+                  py::arg("min"), py::arg("max"))
+      .def_static("lognormal", &Dist::lognormal, py::arg("mean"), py::arg("std"))
+      .def_static("exponential", &Dist::exponential, py::arg("beta"));
 
   py::class_<nestjit::Connections>(m, "Connections")
       .def("__len__", &nestjit::Connections::size)
@@ -134,21 +173,32 @@ PYBIND11_MODULE(_nestjit, m) {
            })
       .def("connect",
            [](Kernel& k, uint64_t pre_first, size_t pre_n, uint64_t post_first, size_t post_n,
-              const std::string& rule, const std::string& synapse_model,
-              std::optional<double> weight, std::optional<double> delay, int receptor_type,
+              const std::string& rule, size_t indegree, size_t outdegree, size_t N, double p,
+              bool allow_autapses, bool allow_multapses, const std::string& synapse_model,
+              const py::object& weight, const py::object& delay, int receptor_type,
               std::map<std::string, double> params) {
-             nestjit::ConnRule r;
-             if (rule == "all_to_all") r = nestjit::ConnRule::all_to_all;
-             else if (rule == "one_to_one") r = nestjit::ConnRule::one_to_one;
-             else throw nestjit::Error("unknown connection rule '" + rule + "'");
+             nestjit::ConnSpec conn(conn_rule(rule));
+             conn.indegree = indegree;
+             conn.outdegree = outdegree;
+             conn.N = N;
+             conn.p = p;
+             conn.allow_autapses = allow_autapses;
+             conn.allow_multapses = allow_multapses;
              nestjit::SynSpec spec;
              spec.synapse_model = synapse_model;
-             if (weight) spec.weight = *weight;
-             if (delay) spec.delay = *delay;
+             spec.weight = syn_value(weight);
+             spec.delay = syn_value(delay);
              spec.receptor_type = receptor_type;
              spec.params = std::move(params);
-             k.connect(nodes(pre_first, pre_n), nodes(post_first, post_n), r, spec);
-           })
+             k.connect(nodes(pre_first, pre_n), nodes(post_first, post_n), conn, spec);
+           },
+           py::arg("pre_first"), py::arg("pre_n"), py::arg("post_first"), py::arg("post_n"),
+           py::arg("rule") = "all_to_all", py::arg("indegree") = 0, py::arg("outdegree") = 0,
+           py::arg("N") = 0, py::arg("p") = 0.0, py::arg("allow_autapses") = true,
+           py::arg("allow_multapses") = true, py::arg("synapse_model") = "",
+           py::arg("weight") = py::none(), py::arg("delay") = py::none(),
+           py::arg("receptor_type") = 0,
+           py::arg("params") = std::map<std::string, double>{})
       .def("simulate",
            [](Kernel& k, double ms) {
              py::gil_scoped_release release;

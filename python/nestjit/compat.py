@@ -128,3 +128,18 @@ class NESTTools:
         """Names of the state variables of an installed neuron model."""
         from ._kernel import kernel
         return list(kernel().model_info(neuron_model_name).state)
+
+    @staticmethod
+    def get_neuron_parameters(neuron_model_name):
+        """The status of a new node of an installed neuron model (NESTML's helper builds the
+        model from its own library first; nestjit has no model library, so the model must have
+        been loaded, by name with or without the `_nestml` suffix)."""
+        from ._kernel import kernel
+        from .hl_api import GetDefaults
+        names = kernel().models()
+        for name in (neuron_model_name, neuron_model_name + "_nestml"):
+            if name in names:
+                return GetDefaults(name)
+        raise NESTError(f"NESTTools.get_neuron_parameters: '{neuron_model_name}' is not installed; "
+                        "load it first (generate_code_for or nestjit.install), nestjit has no "
+                        "NESTML model library")

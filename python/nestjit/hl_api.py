@@ -2,10 +2,11 @@
 import sys
 import warnings
 
+from . import random
 from ._kernel import kernel, pythonic, to_params
-from .connections import SynapseCollection
+from .synapses import SynapseCollection
 from .errors import NESTError, NotAvailable
-from .nodes import NodeCollection, node_status, set_status
+from .nodes import NodeCollection, add_receptor_types, node_status, set_status
 
 DEFAULT_RESOLUTION = 0.1
 # The reference simulator's default seed; also nestjit's (nestjit.h: Kernel::Impl).
@@ -16,6 +17,10 @@ VERBOSITY = {"M_ALL": 0, "M_DEBUG": 5, "M_STATUS": 7, "M_INFO": 10, "M_DEPRECATE
 
 # Python-side kernel state that the C++ kernel does not need to know.
 _state = {"verbosity": VERBOSITY["M_INFO"], "print_time": False, "prepared": False}
+# Kernel options of recording to files; nestjit's recorders keep events in memory only
+# (record_to "memory"), so these are kept and shown but there is no file they could change.
+_FILE_OPTIONS = {"overwrite_files": False, "data_path": "", "data_prefix": ""}
+_state.update(_FILE_OPTIONS)
 
 
 def _check_nodes(nodes, what):
@@ -99,7 +104,8 @@ def ResetKernel():
     k = kernel()
     k.reset()
     k.set_kernel_status({"resolution": DEFAULT_RESOLUTION, "rng_seed": float(DEFAULT_RNG_SEED)})
-    _state.update(print_time=False, prepared=False)
+    _state.update(print_time=False, prepared=False, **_FILE_OPTIONS)
+    random.reset_stream()
 
 
 # ---- kernel status ----
@@ -110,6 +116,7 @@ def GetKernelStatus(keys=None):
     status = {k: pythonic(k, v) for k, v in kernel().kernel_status().items()}
     status.update(_SINGLE_PROCESS)
     status["print_time"] = _state["print_time"]
+    status.update({key: _state[key] for key in _FILE_OPTIONS})
     wanted = [keys] if isinstance(keys, str) else keys
     if keys is None or {"node_models", "synapse_models"} & set(wanted):
         # Each model's defaults are looked at; only when asked for.
@@ -131,6 +138,11 @@ def SetKernelStatus(params):
     for key, value in params.items():
         if key == "print_time":
             continue
+        if key in _FILE_OPTIONS:
+            if not isinstance(value, type(_FILE_OPTIONS[key])):
+                raise NESTError(f"SetKernelStatus: '{key}' must be a {type(_FILE_OPTIONS[key]).__name__}")
+            _state[key] = value
+            continue
         if key in _SINGLE_PROCESS:
             if int(value) != 1:
                 warnings.warn(f"nestjit runs in one thread and one process; {key}={value} is "
@@ -138,6 +150,8 @@ def SetKernelStatus(params):
             continue
         cpp[key] = value
     kernel().set_kernel_status(to_params(cpp))
+    if "rng_seed" in cpp:
+        random.reset_stream()
     if "print_time" in params:
         _state["print_time"] = bool(params["print_time"])
 
@@ -185,6 +199,7 @@ def GetDefaults(model, keys=None, output=""):
     if output:
         raise NotAvailable(f"GetDefaults: output='{output}' is not available in nestjit")
     defaults = {k: pythonic(k, v) for k, v in kernel().get_defaults(model).items()}
+    add_receptor_types(defaults)
     if keys is None:
         return defaults
     if isinstance(keys, str):

@@ -1,6 +1,7 @@
 """NodeCollection: PyNEST's handle on created nodes (indexing, slicing, get/set, attributes)."""
 from ._kernel import kernel, pythonic, to_value
-from .errors import NESTError
+from .errors import NESTError, NotAvailable
+from .random import Parameter, draw
 
 RECORDERS = ("spike_recorder", "multimeter")
 
@@ -14,10 +15,25 @@ def _events(node_id, model):
     raise NESTError(f"node {node_id} ({model}) records no events")
 
 
+def add_receptor_types(status):
+    """PyNEST's receptor_types ({"EXC": 1, "INH": 2}: spike port names, upper-case, to the
+    receptor_type to connect to) for a neuron model with more than one spike receptor."""
+    if status.get("element_type") != "neuron":
+        return
+    try:
+        receptors = kernel().model_info(status["model"]).receptor_types
+    except NESTError:  # a built-in model
+        return
+    if len(receptors) > 1:
+        status["receptor_types"] = dict(receptors)
+
+
 def node_status(node_id):
     """One node's status dictionary as PyNEST's GetStatus returns it."""
     status = {k: pythonic(k, v) for k, v in kernel().node_status(node_id).items()}
+    add_receptor_types(status)
     if status.get("element_type") == "recorder":
+        status["record_to"] = "memory"
         kind = "multimeter" if "record_from" in status else "spike_recorder"
         status["events"] = _events(node_id, kind)
         status["n_events"] = len(status["events"]["times"])
@@ -184,7 +200,14 @@ def set_status(ids, params):
         raise NESTError(f"set: needs a dictionary, not {type(params).__name__}")
     shared, each = {}, {}
     for key, value in params.items():
-        if _is_per_node(key, value, len(ids)):
+        if key == "record_to":
+            if value != "memory":
+                raise NotAvailable(f"record_to '{value}' is not available in nestjit: recorders "
+                                   "keep their events in memory (record_to 'memory')")
+            continue
+        if isinstance(value, Parameter):
+            each[key] = draw(value, len(ids), f"property '{key}'").tolist()
+        elif _is_per_node(key, value, len(ids)):
             if key in ("spike_times", "record_from"):
                 each[key] = list(value)
                 continue

@@ -113,3 +113,9 @@ def test_nest_tools():
     assert NESTTools.detect_nest_version().startswith("v3")
     NESTCodeGeneratorUtils.generate_code_for(LEAKY, uniq_id="t", logging_level="ERROR")
     assert NESTTools.get_neuron_numerical_states("leaky_neuron_nestml") == ["V_m"]
+    NESTCodeGeneratorUtils.generate_code_for(LEAKY.replace("leaky_neuron", "tools_neuron"),
+                                             uniq_id="tools", logging_level="ERROR")
+    params = NESTTools.get_neuron_parameters("tools_neuron")  # the _nestml model
+    assert params["tau"] == 10.0 and params["model"] == "tools_neuron_nestml"
+    with pytest.raises(nest.NESTError, match="'iaf_psc_exp' is not installed; load it first"):
+        NESTTools.get_neuron_parameters("iaf_psc_exp")
