@@ -85,6 +85,12 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
   auto& net = *impl_->net;
   // CopyModel names and SetDefaults values (kernel_defaults.cpp); plastic connections made
   // under a copy's name are reported under it (static ones as static_synapse).
+  if (requested.params.count("weight_recorder"))
+    throw Error(fmt::format(
+        "connect: 'weight_recorder' is a property of the synapse model, shared by all its "
+        "connections, and cannot be given per connect(); set it with set_defaults(\"{0}\", ...) "
+        "or copy_model(\"{0}\", new_name, {{{{\"weight_recorder\", id}}}})",
+        requested.synapse_model.empty() ? "static_synapse" : requested.synapse_model));
   const SynSpec spec = impl_->resolve_synapse(requested);
   struct NameOnExit {
     Kernel::Impl& impl;
@@ -213,6 +219,11 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
   } catch (const std::exception& e) {
     net.rollback(mark);
     throw Error(e.what());
+  }
+  // weight_recorder's ports, in the order the connections were made.
+  for (size_t i = mark.plastics; i < net.plastic_count(); ++i) {
+    auto& c = net.plastic(i);
+    c.port = impl_->plastic_ports[{c.source, &c.model()}]++;
   }
 }
 

@@ -13,6 +13,7 @@
 #include "api/model_cache.h"
 #include "nestjit/nestjit.h"
 #include "runtime/network.h"
+#include "runtime/weight_recorder.h"
 
 namespace nestjit {
 
@@ -67,6 +68,8 @@ struct Kernel::Impl {
     return it == plastic_names.end() ? net->plastic(i).model().name() : it->second;
   }
   std::map<uint64_t, std::string> node_names;
+  // weight_recorder's "ports": plastic connections made so far per (source, model).
+  std::map<std::pair<uint64_t, const runtime::LoadedModel*>, long> plastic_ports;
 
   // The installed or built-in model behind `name` (itself unless a copy).
   const std::string& base_of(const std::string& name) const;

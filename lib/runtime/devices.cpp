@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "runtime/device_params.h"
 #include "runtime/network.h"
 
 namespace nestjit::runtime {
 
-namespace {
+// Shared with the devices in their own files (weight_recorder.cpp).
+namespace device_params {
 
 [[noreturn]] void bad(const std::string& device, const std::string& what) {
   throw std::invalid_argument(fmt::format("{}: {}", device, what));
@@ -55,9 +57,9 @@ int64_t on_grid(const std::string& device, const std::string& key, double ms, do
   bad(device, fmt::format("unknown parameter '{}' (parameters: {})", key, known));
 }
 
-const std::string kWindowKeys = "origin, start, stop";
+}  // namespace device_params
 
-}  // namespace
+using namespace device_params;
 
 bool DeviceWindow::apply(const std::string& device, const std::string& key, const Value& v,
                          double h) {
