@@ -415,7 +415,7 @@ class NESTJIT_API Kernel {
   // Counters of the network since the last reset(), for benchmarks.
   struct NetworkCounters {
     size_t spikes = 0;           // spikes emitted by nodes (not counting Poisson draws)
-    size_t synaptic_events = 0;  // spike deliveries over static connections
+    size_t synaptic_events = 0;  // spikes through static and plastic connections
     size_t static_synapses = 0, static_bytes = 0;  // stored static synapses and their bytes
   };
   NetworkCounters network_counters() const;

@@ -276,6 +276,7 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
   t_last_ = t_pre;
   t_last_step_ = stamp;
 
+  net.count_deliveries(1);  // one presynaptic spike through this synapse
   for (const Emitted& e : emitted_) {
     // emit_spike(w, d) of the seed dialect gives the delay; otherwise the connection's.
     int64_t delay = e.nargs >= 2 ? net.delay_steps(e.delay_ms) : d;
