@@ -184,6 +184,15 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
           !dynamic_cast<runtime::ParrotNeuron*>(&net.node(post[i])))
         throw Error(fmt::format("the target of a '{}' connection must be a neuron",
                                 spec.synapse_model));
+    // The receptor, as for static synapses (a bad one would fail mid-simulate).
+    for (size_t i = 0; pre.size() > 0 && i < post.size(); ++i) {
+      auto& target = net.node(post[i]);
+      const std::string why = target.check_input(false, spec.receptor_type);
+      if (!why.empty())
+        throw Error(fmt::format("cannot connect {} #{} to {} #{} through '{}': {}",
+                                net.node(pre[0]).model_name(), pre[0], target.model_name(),
+                                post[i], spec.synapse_model, why));
+    }
   }
 
   // A constant delay is checked once, before anything is made.
