@@ -174,6 +174,8 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
     if (it == impl_->models.end() || !it->second->ir->is_synapse)
       throw Error(fmt::format("'{}' is not an installed synapse model", spec.synapse_model));
     plastic_model = it->second;
+    for (const auto& [key, value] : requested.params)
+      api::refuse_homogeneous(*plastic_model, key, "connect");
     for (size_t i = 0; i < pre.size(); ++i)
       if (dynamic_cast<runtime::PoissonGenerator*>(&net.node(pre[i])) ||
           net.node(pre[i]).sends_current())
@@ -337,7 +339,10 @@ void Connections::set(const std::string& name, double value) {
   // Checked once for all selected connections before any changes.
   int64_t steps = 0;
   for (const auto& r : refs_) {
-    if (r.plastic) continue;
+    if (r.plastic) {
+      api::refuse_homogeneous(net.plastic(r.index).model(), name, "set");
+      continue;
+    }
     try {
       if (name == "delay") steps = net.delay_steps(value);
     } catch (const std::exception& e) {

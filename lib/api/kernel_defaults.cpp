@@ -177,6 +177,17 @@ void Kernel::set_defaults(const std::string& model, const Params& params) {
   auto copy = impl_->copies.find(model);
   Params& target = copy != impl_->copies.end() ? copy->second.defaults : impl_->defaults[model];
   for (const auto& [key, value] : params) target[key] = value;
+  // @homogeneous synapse parameters are the model's, not a connection's: the new value holds
+  // for the connections made under this name so far too.
+  auto installed = impl_->models.find(impl_->base_of(model));
+  if (installed == impl_->models.end() || !installed->second->ir->is_synapse) return;
+  const auto& m = *installed->second;
+  for (const auto& [key, value] : params) {
+    const int slot = m.slot(key);
+    if (slot < 0 || !m.ir->slots[size_t(slot)].homogeneous) continue;
+    for (size_t i = 0; i < impl_->net->plastic_count(); ++i)
+      if (impl_->plastic_name(i) == model) impl_->net->plastic(i).set(key, std::get<double>(value));
+  }
 }
 
 void Kernel::copy_model(const std::string& existing, const std::string& new_name,

@@ -32,6 +32,9 @@ void check_spike_receptor(const runtime::JitNeuron& n, int receptor, const char*
 int continuous_port_index(const runtime::JitNeuron& n, const std::string& port, const char* call);
 // A static connection source -> target with receptor_type `receptor`.
 void check_static_target(runtime::Node& source, runtime::Node& target, int receptor);
+// Throws when `name` is an @homogeneous parameter of the synapse model `model`: such a value
+// is shared by every connection of the model and set only through its defaults.
+void refuse_homogeneous(const runtime::LoadedModel& model, const std::string& name, const char* call);
 
 }  // namespace api
 
