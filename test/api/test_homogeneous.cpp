@@ -57,7 +57,7 @@ TEST_CASE("@homogeneous: set_defaults changes it for every connection, made befo
   CHECK(conns.get("offset") == std::vector<double>{0.0, 0.0});
 }
 
-TEST_CASE("@homogeneous: a copy has its own value; per connection and per connect it is refused") {
+TEST_CASE("@homogeneous: a copy has its own value, per connection and per connect it is refused") {
   Setup s;
   s.k.copy_model("scaled_synapse", "scaled_3", {{"scale", 3.0}});
   s.k.connect(s.gen, s.parrots, nestjit::ConnRule::all_to_all, s.spec("scaled_3"));
