@@ -56,6 +56,11 @@ TEST_CASE("noise_generator: every target its own draw, held for dt steps") {
     prev = &values;
   }
   REQUIRE(changes.size() >= 45);
+  // NEST redraws for the steps (k dt, k dt + h] on (its recordable I changes at the samples
+  // 0.1, 1.1, 2.1, ...: steps 1, 11, 21); over a 1 ms delay, and read by the probe's update one
+  // step later as every continuous input (docs/devices.md, dc_generator), the probe sees each
+  // new value from step 1 + 10 + 1 = 12 on: changes at steps 12, 22, 32, ...
+  CHECK(changes[0] % 10 == 2);
   for (size_t i = 1; i < changes.size(); ++i) CHECK(changes[i] - changes[i - 1] == 10);
   // Targets differ from each other.
   CHECK(s.rbegin()->second[0] != s.rbegin()->second[1]);
