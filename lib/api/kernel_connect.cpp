@@ -208,6 +208,12 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
   const auto mark = net.mark();
   auto& streams = net.streams();
   size_t index = 0;
+  struct Planned {
+    uint64_t source, target;
+    double weight;
+    int64_t delay;
+  };
+  std::vector<Planned> planned;
   try {
     runtime::generate_connections(rule, src, tgt, streams, [&](uint64_t s, uint64_t t) {
       // Weights and delays of a connection are drawn from its target's VP stream.
@@ -219,14 +225,21 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
         net.connect_static({s, t, w, d, spec.receptor_type});
         return;
       }
-      auto c = std::make_unique<runtime::PlasticConnection>(plastic_model, s, t, net.resolution());
+      planned.push_back({s, t, w, d});
+    });
+    // Plastic connections register with their target's archive and volume transmitter when
+    // stored, which rollback() does not undo: they are made only once every weight and delay
+    // has been drawn and checked.
+    for (const Planned& p : planned) {
+      auto c = std::make_unique<runtime::PlasticConnection>(plastic_model, p.source, p.target,
+                                                            net.resolution());
       c->receptor = spec.receptor_type;
-      c->set_delay(double(d) * net.resolution(), d);
-      if (spec.weight) c->set_weight(w);
+      c->set_delay(double(p.delay) * net.resolution(), p.delay);
+      if (spec.weight) c->set_weight(p.weight);
       c->record_weights = spec.record_weights;
       for (const auto& [k, v] : spec.params) c->set(k, v);
       net.connect_plastic(std::move(c));
-    });
+    }
   } catch (const std::exception& e) {
     net.rollback(mark);
     throw Error(e.what());
