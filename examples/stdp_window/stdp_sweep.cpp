@@ -14,7 +14,8 @@ std::vector<nestjit::InstallResult> install_models(nestjit::Kernel& kernel,
           kernel.install_file(model_dir + "/stdp_synapse.nestml", syn)};
 }
 
-std::vector<Point> sweep(nestjit::Kernel& kernel, int first, int last, int step) {
+std::vector<Point> sweep(nestjit::Kernel& kernel, int first, int last, int step,
+                         const std::function<void(nestjit::Kernel&)>& after_run) {
   const double sim_time = 1000, spike_pre = 300, delay = 15;
   const double lambda = kernel.get_default("stdp_synapse", "lambda");
   std::vector<Point> points;
@@ -41,6 +42,7 @@ std::vector<Point> sweep(nestjit::Kernel& kernel, int first, int last, int step)
     auto syn = kernel.get_connections(pre, {}, "stdp_synapse");
     const double w_before = syn.get("w").at(0);
     kernel.simulate(sim_time);
+    if (after_run) after_run(kernel);
     const double w_after = syn.get("w").at(0);
     auto pre_spikes = kernel.spike_events(sr_pre[0]);
     auto post_spikes = kernel.spike_events(sr_post[0]);

@@ -2,6 +2,7 @@
 // both run it). Uses only the public API.
 #pragma once
 #include <nestjit/nestjit.h>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,9 @@ std::vector<nestjit::InstallResult> install_models(nestjit::Kernel& kernel,
                                                    const std::string& model_dir);
 
 // One simulation per post input time in range(first, last, step) (the seed: 1, 900, 5).
-// Throws nestjit::Error if a run yields no pre or no post spike.
-std::vector<Point> sweep(nestjit::Kernel& kernel, int first = 1, int last = 900, int step = 5);
+// Throws nestjit::Error if a run yields no pre or no post spike. `after_run`, when given, is
+// called after each run's simulate (before the next reset), e.g. to sum its counters.
+std::vector<Point> sweep(nestjit::Kernel& kernel, int first = 1, int last = 900, int step = 5,
+                         const std::function<void(nestjit::Kernel&)>& after_run = {});
 
 }  // namespace stdp_window

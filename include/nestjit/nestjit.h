@@ -293,6 +293,18 @@ struct MultimeterEvents {
   std::map<std::string, std::vector<double>> values;
 };
 
+// ---- weight_recorder (lib/api/kernel_recording.cpp) ----
+// What a weight_recorder has recorded, copied out: one entry per spike transmitted by a
+// connection whose synapse model names the recorder (set_defaults / copy_model with
+// {"weight_recorder", id}), as the reference's weight_recorder events: sender and target
+// ids, the presynaptic spike time (ms), the weight sent, the receptor_type, and the port (the
+// connection's index among its source's connections of that synapse model).
+struct WeightEvents {
+  std::vector<uint64_t> senders, targets;
+  std::vector<double> times, weights;
+  std::vector<long> receptors, ports;
+};
+
 // A diagnostic raised while building or running a network rather than while loading a
 // model: a solver warning (SUNDIALS' own messages never reach stderr), a failed or stalled
 // integration (simulate() also throws it as Error), a suspicious parameter value. One entry
@@ -391,15 +403,19 @@ class NESTJIT_API Kernel {
   SpikeEvents spike_events(uint64_t recorder) const;
   // A multimeter's delivered samples, copied; throws if the node is not a multimeter.
   MultimeterEvents multimeter_events(uint64_t multimeter) const;
-  // Writes a spike_recorder's events (sender,time_ms) or a multimeter's / voltmeter's samples
-  // (time_ms,sender,<record_from...>) as CSV; times at full double precision.
+  // ---- weight_recorder ----
+  // A weight_recorder's events, copied; throws if the node is not a weight_recorder.
+  WeightEvents weight_events(uint64_t recorder) const;
+  // Writes a spike_recorder's events (sender,time_ms), a multimeter's / voltmeter's samples
+  // (time_ms,sender,<record_from...>) or a weight_recorder's events
+  // (sender,target,time_ms,weight,receptor,port) as CSV; times at full double precision.
   void write_csv(uint64_t recorder, const std::string& path) const;
   // Number of connections (static and plastic), as num_connections reports it.
   size_t num_connections() const;
   // Counters of the network since the last reset(), for benchmarks.
   struct NetworkCounters {
     size_t spikes = 0;           // spikes emitted by nodes (not counting Poisson draws)
-    size_t synaptic_events = 0;  // spike deliveries over static connections
+    size_t synaptic_events = 0;  // spikes through static and plastic connections
     size_t static_synapses = 0, static_bytes = 0;  // stored static synapses and their bytes
   };
   NetworkCounters network_counters() const;

@@ -16,7 +16,7 @@ const std::set<std::string>& builtin_models() {
   static const std::set<std::string> names = {
       "spike_generator", "poisson_generator", "dc_generator", "step_current_generator",
       "noise_generator", "parrot_neuron", "spike_recorder", "multimeter", "voltmeter",
-      "static_synapse", "volume_transmitter"};
+      "static_synapse", "volume_transmitter", "weight_recorder"};
   return names;
 }
 
@@ -128,6 +128,7 @@ std::unique_ptr<runtime::Node> Kernel::Impl::make_device(const std::string& mode
   if (model == "multimeter") return std::make_unique<runtime::Multimeter>();
   if (model == "voltmeter") return runtime::Multimeter::voltmeter();
   if (model == "volume_transmitter") return std::make_unique<runtime::VolumeTransmitter>();
+  if (model == "weight_recorder") return std::make_unique<runtime::WeightRecorder>();
   return nullptr;
 }
 

@@ -54,4 +54,12 @@ void check_static_target(runtime::Node& source, runtime::Node& target, int recep
   if (neuron) check_spike_receptor(*neuron, receptor, "connect");
 }
 
+void refuse_homogeneous(const runtime::LoadedModel& model, const std::string& name, const char* call) {
+  const int slot = model.slot(name);
+  if (slot < 0 || !model.ir->slots[size_t(slot)].homogeneous) return;
+  throw Error(fmt::format(
+      "{}: '{}' of synapse model '{}' is @homogeneous, one value for all its connections; set "
+      "it with set_defaults(\"{}\", ...) or copy_model", call, name, model.name(), model.name()));
+}
+
 }  // namespace nestjit::api

@@ -85,6 +85,12 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
   auto& net = *impl_->net;
   // CopyModel names and SetDefaults values (kernel_defaults.cpp); plastic connections made
   // under a copy's name are reported under it (static ones as static_synapse).
+  if (requested.params.count("weight_recorder"))
+    throw Error(fmt::format(
+        "connect: 'weight_recorder' is a property of the synapse model, shared by all its "
+        "connections, and cannot be given per connect(); set it with set_defaults(\"{0}\", ...) "
+        "or copy_model(\"{0}\", new_name, {{{{\"weight_recorder\", id}}}})",
+        requested.synapse_model.empty() ? "static_synapse" : requested.synapse_model));
   const SynSpec spec = impl_->resolve_synapse(requested);
   struct NameOnExit {
     Kernel::Impl& impl;
@@ -168,6 +174,8 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
     if (it == impl_->models.end() || !it->second->ir->is_synapse)
       throw Error(fmt::format("'{}' is not an installed synapse model", spec.synapse_model));
     plastic_model = it->second;
+    for (const auto& [key, value] : requested.params)
+      api::refuse_homogeneous(*plastic_model, key, "connect");
     for (size_t i = 0; i < pre.size(); ++i)
       if (dynamic_cast<runtime::PoissonGenerator*>(&net.node(pre[i])) ||
           net.node(pre[i]).sends_current())
@@ -178,6 +186,15 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
           !dynamic_cast<runtime::ParrotNeuron*>(&net.node(post[i])))
         throw Error(fmt::format("the target of a '{}' connection must be a neuron",
                                 spec.synapse_model));
+    // The receptor, as for static synapses (a bad one would fail mid-simulate).
+    for (size_t i = 0; pre.size() > 0 && i < post.size(); ++i) {
+      auto& target = net.node(post[i]);
+      const std::string why = target.check_input(false, spec.receptor_type);
+      if (!why.empty())
+        throw Error(fmt::format("cannot connect {} #{} to {} #{} through '{}': {}",
+                                net.node(pre[0]).model_name(), pre[0], target.model_name(),
+                                post[i], spec.synapse_model, why));
+    }
   }
 
   // A constant delay is checked once, before anything is made.
@@ -191,6 +208,12 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
   const auto mark = net.mark();
   auto& streams = net.streams();
   size_t index = 0;
+  struct Planned {
+    uint64_t source, target;
+    double weight;
+    int64_t delay;
+  };
+  std::vector<Planned> planned;
   try {
     runtime::generate_connections(rule, src, tgt, streams, [&](uint64_t s, uint64_t t) {
       // Weights and delays of a connection are drawn from its target's VP stream.
@@ -202,17 +225,29 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
         net.connect_static({s, t, w, d, spec.receptor_type});
         return;
       }
-      auto c = std::make_unique<runtime::PlasticConnection>(plastic_model, s, t, net.resolution());
+      planned.push_back({s, t, w, d});
+    });
+    // Plastic connections register with their target's archive and volume transmitter when
+    // stored, which rollback() does not undo: they are made only once every weight and delay
+    // has been drawn and checked.
+    for (const Planned& p : planned) {
+      auto c = std::make_unique<runtime::PlasticConnection>(plastic_model, p.source, p.target,
+                                                            net.resolution());
       c->receptor = spec.receptor_type;
-      c->set_delay(double(d) * net.resolution(), d);
-      if (spec.weight) c->set_weight(w);
+      c->set_delay(double(p.delay) * net.resolution(), p.delay);
+      if (spec.weight) c->set_weight(p.weight);
       c->record_weights = spec.record_weights;
       for (const auto& [k, v] : spec.params) c->set(k, v);
       net.connect_plastic(std::move(c));
-    });
+    }
   } catch (const std::exception& e) {
     net.rollback(mark);
     throw Error(e.what());
+  }
+  // weight_recorder's ports, in the order the connections were made.
+  for (size_t i = mark.plastics; i < net.plastic_count(); ++i) {
+    auto& c = net.plastic(i);
+    c.port = impl_->plastic_ports[{c.source, &c.model()}]++;
   }
 }
 
@@ -317,7 +352,10 @@ void Connections::set(const std::string& name, double value) {
   // Checked once for all selected connections before any changes.
   int64_t steps = 0;
   for (const auto& r : refs_) {
-    if (r.plastic) continue;
+    if (r.plastic) {
+      api::refuse_homogeneous(net.plastic(r.index).model(), name, "set");
+      continue;
+    }
     try {
       if (name == "delay") steps = net.delay_steps(value);
     } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // nestjit::Kernel: model defaults (SetDefaults/GetDefaults), model copies (CopyModel), full
 // node status dictionaries and the kernel status, as the Python package needs them.
+#include <cmath>
 #include <fmt/format.h>
 
 #include "api/kernel_impl.h"
@@ -11,7 +12,8 @@ namespace {
 // The role a built-in model plays, as upstream's "element_type".
 const char* element_type(const std::string& builtin) {
   if (builtin.find("generator") != std::string::npos) return "stimulator";
-  if (builtin == "spike_recorder" || builtin == "multimeter" || builtin == "voltmeter")
+  if (builtin == "spike_recorder" || builtin == "multimeter" || builtin == "voltmeter" ||
+      builtin == "weight_recorder")
     return "recorder";
   if (builtin == "static_synapse") return "synapse";
   return "neuron";
@@ -30,6 +32,10 @@ void put_device_settings(Params& out, const runtime::Node& node, double resoluti
     out["record_from"] = mm->record_from;
   } else if (auto* sr = dynamic_cast<const runtime::SpikeRecorder*>(&node)) {
     out["n_events"] = double(sr->times.size());
+  } else if (auto* wr = dynamic_cast<const runtime::WeightRecorder*>(&node)) {
+    out["n_events"] = double(wr->times.size());
+    out["senders"] = wr->get_list("senders");
+    out["targets"] = wr->get_list("targets");
   }
 }
 
@@ -83,6 +89,7 @@ void Kernel::Impl::reset_network() {
   plastic_names.clear();
   static_names.clear();
   static_copy_names.clear();
+  plastic_ports.clear();
   node_names.clear();
 }
 
@@ -114,6 +121,8 @@ Params Kernel::get_defaults(const std::string& model) const {
     if (m->ir->is_synapse) {
       runtime::PlasticConnection c(m, 0, 0, impl_->net->resolution());
       put_numbers(out, c.get_status());
+      // Shared by all connections of the model: set with set_defaults or copy_model only.
+      out["weight_recorder"] = 0.0;
       out["element_type"] = std::string("synapse");
     } else {
       runtime::JitNeuron n(m, impl_->net->resolution());
@@ -170,6 +179,22 @@ void Kernel::set_defaults(const std::string& model, const Params& params) {
     Params known = get_defaults(model);
     for (const auto& [key, value] : params) {
       auto it = known.find(key);
+      if (key == "weight_recorder" && impl_->base_of(model) == "static_synapse" &&
+          !impl_->models.count("static_synapse"))
+        throw Error(fmt::format(
+            "SetDefaults: the built-in static_synapse of '{}' records no weights (its compact "
+            "rows hold no recorder); install the NESTML static_synapse "
+            "(models/synapses/static_synapse.nestml) or a plastic synapse and name the "
+            "weight_recorder there", model));
+      if (key == "weight_recorder") {
+        const double* id = std::get_if<double>(&value);
+        if (!id || *id < 0 || *id != std::floor(*id))
+          throw Error(fmt::format("SetDefaults: weight_recorder of '{}' must be a node id", model));
+        if (*id != 0 && (*id > double(impl_->net->node_count()) ||
+                         !dynamic_cast<const runtime::WeightRecorder*>(&impl_->net->node(uint64_t(*id)))))
+          throw Error(fmt::format("SetDefaults: weight_recorder of '{}': node {} is not a "
+                                  "weight_recorder", model, *id));
+      }
       if (it == known.end())
         throw Error(fmt::format("SetDefaults: model '{}' has no property '{}'", model, key));
       if (it->second.index() != value.index() || key == "model" || key == "element_type" ||
@@ -182,6 +207,16 @@ void Kernel::set_defaults(const std::string& model, const Params& params) {
     throw;
   }
   for (const auto& [key, value] : params) target[key] = value;
+  // @homogeneous synapse parameters are the model's, not a connection's: the new value holds
+  // for the connections made under this name so far too.
+  if (installed == impl_->models.end() || !installed->second->ir->is_synapse) return;
+  const auto& m = *installed->second;
+  for (const auto& [key, value] : params) {
+    const int slot = m.slot(key);
+    if (slot < 0 || !m.ir->slots[size_t(slot)].homogeneous) continue;
+    for (size_t i = 0; i < impl_->net->plastic_count(); ++i)
+      if (impl_->plastic_name(i) == model) impl_->net->plastic(i).set(key, std::get<double>(value));
+  }
 }
 
 void Kernel::copy_model(const std::string& existing, const std::string& new_name,

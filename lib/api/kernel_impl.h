@@ -13,6 +13,7 @@
 #include "api/model_cache.h"
 #include "nestjit/nestjit.h"
 #include "runtime/network.h"
+#include "runtime/weight_recorder.h"
 
 namespace nestjit {
 
@@ -31,6 +32,9 @@ void check_spike_receptor(const runtime::JitNeuron& n, int receptor, const char*
 int continuous_port_index(const runtime::JitNeuron& n, const std::string& port, const char* call);
 // A static connection source -> target with receptor_type `receptor`.
 void check_static_target(runtime::Node& source, runtime::Node& target, int receptor);
+// Throws when `name` is an @homogeneous parameter of the synapse model `model`: such a value
+// is shared by every connection of the model and set only through its defaults.
+void refuse_homogeneous(const runtime::LoadedModel& model, const std::string& name, const char* call);
 
 }  // namespace api
 
@@ -67,6 +71,8 @@ struct Kernel::Impl {
     return it == plastic_names.end() ? net->plastic(i).model().name() : it->second;
   }
   std::map<uint64_t, std::string> node_names;
+  // weight_recorder's "ports": plastic connections made so far per (source, model).
+  std::map<std::pair<uint64_t, const runtime::LoadedModel*>, long> plastic_ports;
 
   // The installed or built-in model behind `name` (itself unless a copy).
   const std::string& base_of(const std::string& name) const;

@@ -15,6 +15,12 @@ SpikeEvents Kernel::spike_events(uint64_t recorder) const {
   return {r->senders, r->times};
 }
 
+WeightEvents Kernel::weight_events(uint64_t recorder) const {
+  auto* r = dynamic_cast<runtime::WeightRecorder*>(&impl_->net->node(recorder));
+  if (!r) throw Error(fmt::format("node {} is not a weight_recorder", recorder));
+  return {r->senders, r->targets, r->times, r->weights, r->receptors, r->ports};
+}
+
 MultimeterEvents Kernel::multimeter_events(uint64_t multimeter) const {
   auto& net = *impl_->net;
   auto* mm = dynamic_cast<runtime::Multimeter*>(&net.node(multimeter));
@@ -54,9 +60,15 @@ void Kernel::write_csv(uint64_t recorder, const std::string& path) const {
       for (const auto& name : mm->record_from) text += fmt::format(",{}", ev.values.at(name)[i]);
       text += "\n";
     }
+  } else if (dynamic_cast<runtime::WeightRecorder*>(&node)) {
+    const WeightEvents ev = weight_events(recorder);
+    text = "sender,target,time_ms,weight,receptor,port\n";
+    for (size_t i = 0; i < ev.times.size(); ++i)
+      text += fmt::format("{},{},{},{},{},{}\n", ev.senders[i], ev.targets[i], ev.times[i],
+                          ev.weights[i], ev.receptors[i], ev.ports[i]);
   } else {
     throw Error(fmt::format("node {} ({}) records nothing; write_csv takes a spike_recorder, "
-                            "multimeter or voltmeter", recorder, node.model_name()));
+                            "multimeter, voltmeter or weight_recorder", recorder, node.model_name()));
   }
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) throw Error(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));

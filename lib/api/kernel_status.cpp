@@ -18,9 +18,12 @@ void Kernel::set_status(const NodeCollection& nodes, const Params& params) {
     for (const auto& [key, value] : params) {
       auto* sr = dynamic_cast<runtime::SpikeRecorder*>(&node);
       auto* mm = dynamic_cast<runtime::Multimeter*>(&node);
-      if ((sr || mm) && key == "n_events") {
+      auto* wr = dynamic_cast<runtime::WeightRecorder*>(&node);
+      if ((sr || mm || wr) && key == "n_events") {
         if (api::as_number(key, value) != 0) throw Error("n_events can only be set to 0");
-        if (sr) {
+        if (wr) {
+          wr->clear();
+        } else if (sr) {
           sr->senders.clear();
           sr->times.clear();
         } else {

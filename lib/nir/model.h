@@ -115,6 +115,9 @@ struct Slot {
   std::string unit;        // internal unit name for reporting ("mV", "ms", "" = real)
   bool recordable = false;
   int port = -1;           // SpikeInput/SpikeReceived/ContinuousInput/Convolution: port index
+  // A parameter declared @homogeneous: in a synapse model, one value shared by every
+  // connection of the model (set through its defaults, never per connection).
+  bool homogeneous = false;
 };
 
 // A continuous variable: an ODE state (one per derivative order: x, x', ...) or one state of

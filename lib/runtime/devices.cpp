@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "runtime/device_params.h"
 #include "runtime/network.h"
 
 namespace nestjit::runtime {
 
-namespace {
+// Shared with the devices in their own files (weight_recorder.cpp).
+namespace device_params {
 
 [[noreturn]] void bad(const std::string& device, const std::string& what) {
   throw std::invalid_argument(fmt::format("{}: {}", device, what));
@@ -55,9 +57,9 @@ int64_t on_grid(const std::string& device, const std::string& key, double ms, do
   bad(device, fmt::format("unknown parameter '{}' (parameters: {})", key, known));
 }
 
-const std::string kWindowKeys = "origin, start, stop";
+}  // namespace device_params
 
-}  // namespace
+using namespace device_params;
 
 bool DeviceWindow::apply(const std::string& device, const std::string& key, const Value& v,
                          double h) {
@@ -327,33 +329,53 @@ void StepCurrentGenerator::update(Network& net, int64_t from, int64_t to) {
 
 void NoiseGenerator::set_params(const Params& params, const DeviceContext& ctx) {
   const std::string dev = "noise_generator";
-  double mean = mean_, sd = std_, dt = dt_;
+  double mean = mean_, sd = std_, dt = dt_, sd_mod = std_mod_, freq = frequency_, phase = phase_;
   DeviceWindow w = window_;
   for (const auto& [key, v] : params) {
     if (w.apply(dev, key, v, ctx.resolution)) continue;
     if (key == "mean") mean = number(dev, key, v);
     else if (key == "std") sd = number(dev, key, v);
     else if (key == "dt") dt = number(dev, key, v);
-    else unknown(dev, key, "mean, std, dt, " + kWindowKeys);
+    else if (key == "std_mod") sd_mod = number(dev, key, v);
+    else if (key == "frequency") freq = number(dev, key, v);
+    else if (key == "phase") phase = number(dev, key, v);
+    else unknown(dev, key, "mean, std, dt, std_mod, frequency, phase, " + kWindowKeys);
   }
   w.check(dev);
   if (sd < 0) bad(dev, fmt::format("std must be non-negative, not {}", sd));
+  if (sd_mod < 0) bad(dev, fmt::format("std_mod must be non-negative, not {}", sd_mod));
+  if (sd_mod > sd)
+    bad(dev, fmt::format("std_mod ({}) must not exceed std ({}): the variance std^2 + std_mod^2 "
+                         "sin(...) would turn negative", sd_mod, sd));
   if (!(dt > 0)) bad(dev, fmt::format("dt must be positive, not {}", dt));
   const int64_t dt_steps = on_grid(dev, "dt", dt, ctx.resolution);
   mean_ = mean;
   std_ = sd;
   dt_ = dt;
+  std_mod_ = sd_mod;
+  frequency_ = freq;
+  phase_ = phase;
   dt_steps_ = dt_steps;
   window_ = w;
 }
 
 std::map<std::string, double> NoiseGenerator::get_status() const {
-  std::map<std::string, double> out{{"mean", mean_}, {"std", std_}, {"dt", dt_}};
+  std::map<std::string, double> out{{"mean", mean_},    {"std", std_},           {"dt", dt_},
+                                    {"std_mod", std_mod_}, {"frequency", frequency_}, {"phase", phase_}};
   window_.status(out);
   return out;
 }
 
-void NoiseGenerator::prepare(Network& net) { amplitudes_.resize(net.static_row(id).size(), mean_); }
+void NoiseGenerator::prepare(Network& net) {
+  amplitudes_.resize(net.static_row(id).size(), mean_);
+  // The modulation's phase at the start of this simulate, and the rotation by one step.
+  const double omega = 2.0 * M_PI * frequency_ / 1000.0;  // per ms
+  const double phi = phase_ * 2.0 * M_PI / 360.0;
+  y0_ = std::cos(omega * net.time() + phi);
+  y1_ = std::sin(omega * net.time() + phi);
+  rot_cos_ = std::cos(omega * net.resolution());
+  rot_sin_ = std::sin(omega * net.resolution());
+}
 
 void NoiseGenerator::update(Network& net, int64_t from, int64_t to) {
   const double h = net.resolution();
@@ -362,9 +384,15 @@ void NoiseGenerator::update(Network& net, int64_t from, int64_t to) {
   std::normal_distribution<double> normal(0.0, 1.0);
   for (int64_t k = from + 1; k <= to; ++k) {
     if (!active(k, h)) continue;
+    if (std_mod_ != 0.0) {
+      const double y0 = y0_;
+      y0_ = rot_cos_ * y0 - rot_sin_ * y1_;
+      y1_ = rot_sin_ * y0 + rot_cos_ * y1_;
+    }
     const int64_t now = k - 1;  // left edge of the step
     if (now >= next_draw_) {
-      for (double& a : amplitudes_) a = mean_ + std_ * normal(rng);
+      const double sigma = std::sqrt(std_ * std_ + y1_ * std_mod_ * std_mod_);
+      for (double& a : amplitudes_) a = mean_ + sigma * normal(rng);
       next_draw_ = now + dt_steps_;  // from now, in case the generator was inactive
     }
     for (size_t i = 0; i < row.size(); ++i)

@@ -108,8 +108,11 @@ class StepCurrentGenerator : public CurrentGenerator {
   double amplitude_ = 0.0;
 };
 
-// Gaussian white noise held for dt: every target gets its own draw mean + std N(0,1), new
-// at the first active step whose left edge is at least dt after the previous draw.
+// Gaussian white noise held for dt: every target gets its own draw mean + sigma N(0,1), new
+// at the first active step whose left edge is at least dt after the previous draw. With
+// std_mod, sigma^2 = std^2 + std_mod^2 sin(omega t + phase) (frequency in Hz, phase in
+// degrees; std_mod <= std): the sine is a rotation advanced once per active step from its
+// value at the start of each simulate, as the reference computes it.
 class NoiseGenerator : public CurrentGenerator {
  public:
   std::string model_name() const override { return "noise_generator"; }
@@ -120,6 +123,9 @@ class NoiseGenerator : public CurrentGenerator {
 
  private:
   double mean_ = 0.0, std_ = 0.0, dt_ = 1.0;
+  double std_mod_ = 0.0, frequency_ = 0.0, phase_ = 0.0;  // pA, Hz, degrees
+  double y0_ = 1.0, y1_ = 0.0;                            // cos and sin of omega t + phase
+  double rot_cos_ = 1.0, rot_sin_ = 0.0;                  // rotation by omega h
   int64_t dt_steps_ = 10, next_draw_ = 0;
   std::vector<double> amplitudes_;  // per outgoing connection
 };

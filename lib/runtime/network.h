@@ -103,7 +103,7 @@ class Network {
   // records its message here too.
   DiagnosticLog& diagnostics() { return log_; }
 
-  // Counters for benchmarks: spikes emitted, spike deliveries over static connections.
+  // Counters for benchmarks: spikes emitted, spikes through static and plastic connections.
   uint64_t spikes_emitted() const { return spikes_emitted_; }
   uint64_t synaptic_events() const { return synaptic_events_; }
   void count_deliveries(uint64_t n) { synaptic_events_ += n; }

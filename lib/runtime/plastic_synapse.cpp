@@ -14,6 +14,7 @@
 
 #include "runtime/network.h"
 #include "runtime/volume_transmitter.h"
+#include "runtime/weight_recorder.h"
 
 namespace nestjit::runtime {
 
@@ -26,6 +27,14 @@ PlasticConnection::PlasticConnection(std::shared_ptr<const LoadedModel> model, u
 }
 
 void PlasticConnection::attach(Network& net) {
+  if (wr_node_ != 0) {
+    Node& wr = net.node(wr_node_);
+    wr_ = dynamic_cast<WeightRecorder*>(&wr);
+    if (!wr_)
+      throw std::invalid_argument(fmt::format(
+          "weight_recorder of synapse model '{}': node {} is a {}, not a weight_recorder",
+          model_->name(), wr_node_, wr.model_name()));
+  }
   if (layout_->vt_port >= 0 && vt_node_ == 0)
     throw std::invalid_argument(fmt::format(
         "synapse model '{}' has the neuromodulatory port '{}' but no volume transmitter; create a "
@@ -76,6 +85,13 @@ void PlasticConnection::set(const std::string& name, double value) {
       throw std::invalid_argument(
           fmt::format("volume_transmitter must be a node id, not {}", value));
     vt_node_ = uint64_t(value);
+    return;
+  }
+  if (name == "weight_recorder") {
+    if (value != 0 && (!(value >= 1) || value != std::floor(value)))
+      throw std::invalid_argument(
+          fmt::format("weight_recorder must be a node id (0: none), not {}", value));
+    wr_node_ = uint64_t(value);
     return;
   }
   int i = model_->slot(name);
@@ -267,11 +283,13 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
   t_last_ = t_pre;
   t_last_step_ = stamp;
 
+  net.count_deliveries(1);  // one presynaptic spike through this synapse
   for (const Emitted& e : emitted_) {
     // emit_spike(w, d) of the seed dialect gives the delay; otherwise the connection's.
     int64_t delay = e.nargs >= 2 ? net.delay_steps(e.delay_ms) : d;
     net.deliver(target, stamp, delay, e.weight, receptor, 1, source);
     if (record_weights) weight_log.emplace_back(t_pre, e.weight);
+    if (wr_) wr_->record(source, target, stamp, t_pre, e.weight, receptor, port);
   }
   report_failure(net);
 }

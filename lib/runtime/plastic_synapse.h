@@ -22,6 +22,7 @@ class Network;
 class Node;
 class SpikeArchive;
 class VolumeTransmitter;
+class WeightRecorder;
 struct NeuromodulatorSpike;
 
 class PlasticConnection : public CodeHost {
@@ -36,6 +37,10 @@ class PlasticConnection : public CodeHost {
   // connection transmitted, kept when record_weights is set.
   bool record_weights = false;
   std::vector<std::pair<double, double>> weight_log;
+  // The weight_recorder device its model names ("weight_recorder" = node id, from the
+  // model's defaults), and the port it reports: the connection's index among its source's
+  // connections of this synapse model.
+  long port = 0;
 
   void set_delay(double ms, int64_t steps);
   // Registers with the target's spike archive as a reader (upstream's
@@ -86,6 +91,8 @@ class PlasticConnection : public CodeHost {
   int moved_set_ = -1;  // this model's set in the target's archive
   uint64_t vt_node_ = 0;  // the volume transmitter named in the parameters (0: none)
   VolumeTransmitter* vt_ = nullptr;
+  uint64_t wr_node_ = 0;  // the weight_recorder named in the parameters (0: none)
+  WeightRecorder* wr_ = nullptr;
   double t_last_update_ = 0.0;  // end of the last integrated interval
   size_t vt_index_ = 0;         // last neuromodulator spike handled in the current batch
   struct Emitted {

@@ -116,3 +116,22 @@ TEST_CASE("volume_transmitter: deliver_interval must be a whole number of slices
     }
   }
 }
+
+TEST_CASE("volume_transmitter: a connect() that fails on a drawn delay leaves the transmitter as it was") {
+  // Some delays drawn from uniform(0, 0.5) fall below half a step: the whole call is refused.
+  // Connections made before the bad draw must not stay registered with the transmitter (it
+  // would hand its spikes to synapses that no longer exist: a use after free that valgrind
+  // reports on the old code).
+  Setup s;
+  auto targets = s.k.create("parrot_neuron", 50);
+  auto spec = s.spec(double(s.vt[0]));
+  spec.delay = nestjit::Distribution::uniform(0.0, 0.5);
+  CHECK_THROWS_WITH_AS(s.k.connect(s.pre_gen, targets, nestjit::ConnRule::all_to_all, spec),
+                       doctest::Contains("shorter than the resolution"), nestjit::Error);
+  CHECK(s.k.num_connections() == 1);  // vt_gen -> vt only
+  s.k.connect(s.pre_gen, s.target, nestjit::ConnRule::all_to_all, s.spec(double(s.vt[0])));
+  s.k.simulate(30.0);
+  const auto h = s.k.get_connections(s.pre_gen, {}, "vt_counter_synapse").weight_history(0);
+  REQUIRE(h.size() == 2);
+  CHECK(h[1].second == 3.0);
+}

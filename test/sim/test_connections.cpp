@@ -329,3 +329,40 @@ TEST_CASE("recorded data is written as CSV") {
   CHECK(std::string(buf, n) == "sender,time_ms\n2,2\n2,3.5\n");
   CHECK_THROWS_WITH_AS(k.write_csv(p[0], path), doctest::Contains("records nothing"), nestjit::Error);
 }
+
+TEST_CASE("bad input through a plastic synapse: missing receptor, short delay, bad parameter") {
+  nestjit::Kernel k;
+  auto installed = k.install_source("count.nestml", R"(model count_synapse:
+    state:
+        w real = 1
+    input:
+        pre_spikes <- spike
+    output:
+        spike
+    onReceive(pre_spikes):
+        emit_spike(w)
+)");
+  REQUIRE_MESSAGE(installed.ok, installed.report());
+  auto sg = k.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0}}});
+  auto p = k.create("parrot_neuron", 3);
+  nestjit::SynSpec s;
+  s.synapse_model = "count_synapse";
+  s.receptor_type = 4;
+  CHECK_THROWS_WITH_AS(k.connect(sg, p, ConnRule::all_to_all, s),
+                       doctest::Contains("a parrot_neuron has receptors 0 (repeat) and 1 (do not repeat), not 4"),
+                       nestjit::Error);
+  s.receptor_type = 0;
+  s.delay = 0.04;
+  CHECK_THROWS_WITH_AS(k.connect(sg, p, ConnRule::all_to_all, s),
+                       doctest::Contains("delay 0.04 ms is shorter than the resolution 0.1 ms"), nestjit::Error);
+  s.delay = 1.0;
+  s.params["tau"] = 3.0;
+  CHECK_THROWS_WITH_AS(k.connect(sg, p, ConnRule::all_to_all, s),
+                       doctest::Contains("synapse model 'count_synapse' has no parameter or state variable 'tau'"),
+                       nestjit::Error);
+  CHECK(k.num_connections() == 0);
+  s.params.clear();
+  k.connect(sg, p, ConnRule::all_to_all, s);
+  k.simulate(5.0);
+  CHECK(k.num_connections() == 3);
+}

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nestjit::bench {
@@ -71,6 +72,37 @@ inline void summary(const std::vector<Run>& runs, double nest_builtin_s, double 
                "(x%.1f), NESTML %.2f s (x%.1f)\n",
                runs.front().benchmark.c_str(), min, median, runs.size(), nest_builtin_s,
                nest_builtin_s / min, nest_nestml_s, nest_nestml_s / min);
+}
+
+// Simulates `kernel` (a nestjit::Kernel) for T ms and fills the run's Simulate times,
+// counters, bytes per static synapse and peak RSS.
+template <class Kernel>
+void simulate_timed(Kernel& kernel, double T, Run& run) {
+  const double c0 = cpu_seconds(), w0 = wall_seconds();
+  kernel.simulate(T);
+  run.simulate_cpu_s = cpu_seconds() - c0;
+  run.simulate_wall_s = wall_seconds() - w0;
+  const auto counters = kernel.network_counters();
+  run.spikes = counters.spikes;
+  run.synaptic_events = counters.synaptic_events;
+  if (counters.static_synapses > 0)
+    run.bytes_per_synapse = double(counters.static_bytes) / double(counters.static_synapses);
+  run.peak_rss_mb = peak_rss_mb();
+}
+
+// Min and median of the runs' Simulate CPU seconds against named reference figures
+// (label, seconds), each with its ratio.
+inline void summary_against(const std::vector<Run>& runs,
+                            const std::vector<std::pair<std::string, double>>& references) {
+  std::vector<double> cpu;
+  for (const auto& r : runs) cpu.push_back(r.simulate_cpu_s);
+  std::sort(cpu.begin(), cpu.end());
+  const double min = cpu.front(), median = cpu[cpu.size() / 2];
+  std::fprintf(stderr, "%s: simulate CPU min %.3f s, median %.3f s over %zu runs",
+               runs.front().benchmark.c_str(), min, median, runs.size());
+  for (const auto& [label, s] : references)
+    std::fprintf(stderr, "; %s %.2f s (x%.1f)", label.c_str(), s, s / min);
+  std::fprintf(stderr, "\n");
 }
 
 // Runs `script` with $NEST_PYTHON when it is set and can import nest; prints its output

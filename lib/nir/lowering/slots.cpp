@@ -2,6 +2,7 @@
 // declaration order (parameters, state, internals, then spike and continuous ports).
 #include "nir/lowering/lowerer.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "units/units.h"
@@ -109,6 +110,13 @@ void Lowerer::allocate_slots() {
     }
   };
   add_all(SymbolKind::Parameter, SlotRole::Parameter);
+  for (const sema::Symbol* s : cm_.of_kind(SymbolKind::Parameter)) {
+    if (!s->declaration) continue;
+    const auto& d = s->declaration->decorators;
+    if (std::find(d.begin(), d.end(), "homogeneous") == d.end()) continue;
+    const int n = vectors_.count(s) ? vectors_.at(s).count : 1;
+    for (int k = 0; k < n; ++k) m_->slots[size_t(slot_of_.at(s) + k)].homogeneous = true;
+  }
   add_all(SymbolKind::State, SlotRole::State);
   add_all(SymbolKind::Internal, SlotRole::Internal);
 
