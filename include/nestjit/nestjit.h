@@ -437,6 +437,10 @@ class NESTJIT_API Kernel {
   // "num_connections", "min_delay" (ms). set_kernel_status changes "resolution" (only while
   // the network has no nodes) and "rng_seed" (reseeds the kernel's random stream); the
   // others are read-only and an unknown key is an Error naming it.
+  // Resource limits: "max_memory_mb" (settable, kept across reset(); default half the
+  // physical memory) caps what one create() may need for its nodes and what a simulation
+  // may need for its spike and current buffers; beyond it they throw an Error naming the
+  // need and the cap before allocating anything.
   Params get_kernel_status() const;
   void set_kernel_status(const Params& params);
 

@@ -138,6 +138,7 @@ NodeCollection Kernel::create(const std::string& requested, size_t n, const Para
   auto& net = *impl_->net;
   // The nodes are built and given their parameters first and join the network only when
   // all of that worked: a bad parameter leaves no node behind.
+  impl_->check_create_memory(model, n);  // before reserving: n may be absurd
   std::vector<std::unique_ptr<runtime::Node>> nodes;
   nodes.reserve(n);
   const runtime::DeviceContext ctx = net.device_context();
