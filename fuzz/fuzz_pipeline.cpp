@@ -30,7 +30,8 @@ namespace {
 // Kernel::interrupt(), so the fuzzer does too: a watchdog thread interrupts the kernel once
 // a model has had its wall-time budget, and keeps interrupting (every simulate() after that
 // stops at its first slice boundary) until the model's exercise is over. Compiled loops
-// leave on the flag; simulate() then throws nestjit::Interrupted, a correct outcome.
+// leave on the flag; simulate() (or create(), for a loop in initial values) then throws
+// nestjit::Interrupted, a correct outcome.
 class Watchdog {
  public:
   Watchdog(nestjit::Kernel& k, std::chrono::milliseconds budget)

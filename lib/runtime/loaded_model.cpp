@@ -1,5 +1,7 @@
 #include "runtime/loaded_model.h"
 
+#include "runtime/init_interrupt.h"
+
 namespace nestjit::runtime {
 
 LoadedModel::LoadedModel(std::shared_ptr<const nir::Model> m, std::shared_ptr<jit::ModelCode> c)
@@ -24,6 +26,7 @@ void LoadedModel::initialise(std::vector<double>& slots, NjContext& ctx, CodeHos
   ctx.resolution = h;
   ctx.host = host;
   ctx.model = this;
+  ctx.interrupt = init_interrupt_flag;  // loops in initial values leave on an interrupt
   code->init_parameters(&ctx);
   code->compute_internals(&ctx);
   code->init_state(&ctx);

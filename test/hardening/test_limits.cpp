@@ -5,8 +5,10 @@
 
 #include <nestjit/nestjit.h>
 #include <cmath>
+#include <chrono>
 #include <limits>
 #include <string>
+#include <thread>
 
 #include "error_text.h"
 
@@ -220,5 +222,54 @@ TEST_CASE("limits: NaN and infinite parameters through the API: refused where ch
   k.set_status(n, {{"tau_m", 10.0}});
   k.simulate(1.0);
   CHECK(k.time() == doctest::Approx(1.0));
+  check_usable(k);
+}
+
+TEST_CASE("limits: interrupt() stops a loop in a model's initial values, create() throws Interrupted and makes no node") {
+  nestjit::Kernel k;
+  REQUIRE(k.install_source("leaky.nestml", kLeaky).ok);
+  // Checks clean: the loop is the model's business, but a host must be able to stop it.
+  auto r = k.install_source("spinning.nestml", R"(model spinning_init:
+    state:
+        x real = spin(1)
+    input:
+        spikes <- spike
+    output:
+        spike
+    update:
+        x += 1
+
+    function spin(a real) real:
+        y real = a
+        while y > 0:
+            y += 1
+        return y
+)");
+  REQUIRE_MESSAGE(r.ok, r.report());
+  auto before = k.create("leaky_neuron", 2);
+  std::string e;
+  {
+    std::thread stopper([&k] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      k.interrupt();
+    });
+    try {
+      k.create("spinning_init", 3);
+    } catch (const nestjit::Interrupted& i) {
+      e = i.what();
+    }
+    stopper.join();
+  }
+  CHECK(e == "interrupted at t = 0 ms");
+  CHECK(std::get<double>(k.get_kernel_status().at("network_size")) == 2.0);
+  // The request was consumed by create(): the next simulate runs to its end.
+  k.simulate(2.0);
+  CHECK(k.time() == doctest::Approx(2.0));
+  // A request pending from before a create() is left for the next simulate and does not
+  // cut the initial values short: the leaky neuron's V_m is its E_rest.
+  k.interrupt();
+  auto fresh = k.create("leaky_neuron");
+  CHECK(k.get_status(fresh[0]).at("V_m") == -70.0);
+  CHECK(contains(error_of([&] { k.simulate(1.0); }), "interrupted at t = 2 ms"));
   check_usable(k);
 }
