@@ -362,7 +362,8 @@ class NESTJIT_API Kernel {
   // Creates n nodes of a model (installed or built-in) with parameters; throws for an
   // unknown model (the message lists the known ones), a synapse model, n == 0, or a bad
   // parameter name or value type (the nodes then exist, with the parameters applied before
-  // the bad one).
+  // the bad one). Also throws, making no node: Interrupted when interrupt() stopped a loop in
+  // the model's initial values; an Error when the nodes would exceed max_memory_mb.
   NodeCollection create(const std::string& model, size_t n = 1, const Params& params = {});
   // Connects by `conn`'s rule. Everything is checked before the first connection is made:
   // on an error (unequal sizes under one_to_one, an unknown synapse model, a bad delay, a
@@ -453,6 +454,10 @@ class NESTJIT_API Kernel {
   // "num_connections", "min_delay" (ms). set_kernel_status changes "resolution" (only while
   // the network has no nodes) and "rng_seed" (reseeds the kernel's random stream); the
   // others are read-only and an unknown key is an Error naming it.
+  // Resource limits: "max_memory_mb" (settable, kept across reset(); default half the
+  // physical memory) caps what one create() may need for its nodes and what a simulation
+  // may need for its spike and current buffers; beyond it they throw an Error naming the
+  // need and the cap before allocating anything.
   Params get_kernel_status() const;
   void set_kernel_status(const Params& params);
 

@@ -2,10 +2,12 @@
 // nodes, simulating; see kernel_impl.h for the other files.
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
 #include <regex>
 #include <set>
 
 #include "api/kernel_impl.h"
+#include "runtime/init_interrupt.h"
 #include "runtime/volume_transmitter.h"
 
 namespace nestjit {
@@ -139,12 +141,19 @@ NodeCollection Kernel::create(const std::string& requested, size_t n, const Para
   auto& net = *impl_->net;
   // The nodes are built and given their parameters first and join the network only when
   // all of that worked: a bad parameter leaves no node behind.
+  impl_->check_create_memory(model, n);  // before reserving: n may be absurd
   std::vector<std::unique_ptr<runtime::Node>> nodes;
   nodes.reserve(n);
   const runtime::DeviceContext ctx = net.device_context();
   // SetDefaults/CopyModel values first, then this call's parameters.
   Params merged = impl_->defaults_of(requested);
   for (const auto& [k, v] : params) merged[k] = v;
+  // Interrupts: a model's initial values may loop (a user function); interrupt() stops that
+  // loop and this create() then throws Interrupted. A request pending from before is left for
+  // the next simulate (attaching it would cut the initialisation's loops short).
+  const bool pending = impl_->interrupt_requested.load(std::memory_order_relaxed);
+  std::optional<runtime::ScopedInitInterrupt> interruptible;
+  if (!pending) interruptible.emplace(impl_->interrupt_requested);
   try {
     for (size_t i = 0; i < n; ++i) {
       std::unique_ptr<runtime::Node> node;
@@ -168,6 +177,8 @@ NodeCollection Kernel::create(const std::string& requested, size_t n, const Para
       node->end_status_change();
       nodes.push_back(std::move(node));
     }
+    if (!pending && impl_->interrupt_requested.exchange(false, std::memory_order_relaxed))
+      throw Interrupted(time());  // the nodes made so far are dropped
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

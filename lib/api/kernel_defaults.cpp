@@ -244,6 +244,7 @@ Params Kernel::get_kernel_status() const {
   out["network_size"] = double(net.node_count());
   out["num_connections"] = double(impl_->net->static_count() + impl_->net->plastic_count());
   out["min_delay"] = double(net.min_delay()) * net.resolution();
+  out["max_memory_mb"] = impl_->max_memory_mb;  // resource limits (kernel_limits.cpp)
   return out;
 }
 
@@ -262,17 +263,22 @@ void Kernel::set_kernel_status(const Params& params) {
       // is set on an empty network, as scripts do right after ResetKernel.
       if (impl_->net->node_count() > 0 && uint64_t(v) != impl_->options.rng_seed)
         throw Error("rng_seed can only be changed before any node is created (call ResetKernel first)");
+    } else if (key == "max_memory_mb") {
+      if (!(std::isfinite(v) && v > 0))
+        throw Error(fmt::format("max_memory_mb must be a positive number of MB, not {}", v));
     } else if (key == "biological_time" || key == "network_size" || key == "num_connections" ||
                key == "min_delay") {
       throw Error(fmt::format("kernel property '{}' is read-only", key));
     } else {
-      throw Error(fmt::format("unknown kernel property '{}' (settable: resolution, rng_seed)", key));
+      throw Error(fmt::format(
+          "unknown kernel property '{}' (settable: resolution, rng_seed, max_memory_mb)", key));
     }
   }
   for (const auto& [key, value] : params) {
     const double v = std::get<double>(value);
     if (key == "resolution") impl_->options.resolution_ms = v;
     if (key == "rng_seed") impl_->options.rng_seed = uint64_t(v);
+    if (key == "max_memory_mb") impl_->max_memory_mb = v;
   }
   if (impl_->net->node_count() == 0 &&
       (impl_->net->resolution() != impl_->options.resolution_ms ||

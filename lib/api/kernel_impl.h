@@ -27,6 +27,9 @@ double as_number(const std::string& key, const Value& v);
 // A new, process-wide unique epoch (see Kernel::Impl::epoch).
 uint64_t next_epoch();
 
+// kernel_limits.cpp: the default of the kernel status key "max_memory_mb".
+double default_max_memory_mb();
+
 // kernel_checks.cpp: Errors for input a target cannot take (named after `call`).
 void check_spike_receptor(const runtime::JitNeuron& n, int receptor, const char* call);
 int continuous_port_index(const runtime::JitNeuron& n, const std::string& port, const char* call);
@@ -119,6 +122,14 @@ struct Kernel::Impl {
   void advance(int64_t steps);
   // After reset(): a fresh network, with the host's hooks and input cleared.
   void renew_network();
+
+  // ---- Resource limits (kernel_limits.cpp) ----
+  // The kernel status key "max_memory_mb": the most one create() may need for its nodes and,
+  // separately, a simulation for its ring buffers. Kept across reset().
+  double max_memory_mb = api::default_max_memory_mb();
+  // Errors (naming the need and the cap) before anything is allocated.
+  void check_create_memory(const std::string& model, size_t n) const;
+  void check_buffer_memory();  // before a simulation prepares the network
 };
 
 }  // namespace nestjit

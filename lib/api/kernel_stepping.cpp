@@ -87,6 +87,7 @@ void Kernel::Impl::advance(int64_t steps) {
                 "used from two threads at once");
   AtomicGuard done{simulating};
   runtime::Network& network = *net;
+  check_buffer_memory();
   // Host input enters at the start of each slice (the ring buffers exist only then).
   network.before_slice = [this, &network](int64_t from, int64_t to) {
     for (const auto& s : queued_spikes)

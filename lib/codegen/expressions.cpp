@@ -1,11 +1,30 @@
 // Expressions of nir to LLVM values: slot loads, type conversions, operators, builtins
 // (libm calls resolved by the JIT's explicit symbol list).
+#include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
+#include <llvm/IR/Intrinsics.h>
 
 #include "codegen/generator.h"
 #include "nir/abi.h"
 
 namespace nestjit::codegen {
+
+namespace {
+// Reals to integers: a value outside int64's range (1e308, an overflowed pow) saturates to
+// its limits and NaN gives 0, where a plain conversion is undefined behaviour (in the
+// compiler for a constant, poison in the generated code). llvm.fptosi.sat at run time, the
+// same rule for constants.
+int64_t saturated_i64(double v) {
+  if (std::isnan(v)) return 0;
+  if (v >= 9223372036854775808.0) return INT64_MAX;
+  if (v <= -9223372036854775808.0) return INT64_MIN;
+  return int64_t(v);
+}
+llvm::Value* saturating_fptosi(llvm::IRBuilder<>& b, llvm::Value* v, llvm::Type* i64) {
+  return b.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {i64, v->getType()}, {v});
+}
+}  // namespace
 
 llvm::Type* Generator::llvm_type(ValueType t) {
   switch (t) {
@@ -32,7 +51,7 @@ llvm::Value* Generator::as(llvm::Value* v, ValueType to, ValueType from) {
     case ValueType::F64:
       return from == ValueType::I64 ? b_.CreateSIToFP(v, f64_) : b_.CreateUIToFP(v, f64_);
     case ValueType::I64:
-      return from == ValueType::F64 ? b_.CreateFPToSI(v, i64_) : b_.CreateZExt(v, i64_);
+      return from == ValueType::F64 ? saturating_fptosi(b_, v, i64_) : b_.CreateZExt(v, i64_);
     case ValueType::Bool:
       return from == ValueType::F64 ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(f64_, 0.0))
                                     : b_.CreateICmpNE(v, llvm::ConstantInt::get(i64_, 0));
@@ -59,7 +78,7 @@ llvm::Value* Generator::expr(const Expr& e) {
     case Expr::Kind::Const:
       switch (e.type) {
         case ValueType::F64: return llvm::ConstantFP::get(f64_, e.value);
-        case ValueType::I64: return llvm::ConstantInt::get(i64_, int64_t(e.value), true);
+        case ValueType::I64: return llvm::ConstantInt::get(i64_, saturated_i64(e.value), true);
         case ValueType::Bool: return llvm::ConstantInt::get(i1_, e.value != 0.0);
       }
       break;
@@ -115,7 +134,7 @@ llvm::Value* Generator::binary(const Expr& e) {
     case Op::Mod: return fp ? b_.CreateFRem(a, b) : b_.CreateSRem(a, checked_divisor(a, b));
     case Op::Pow:
       if (fp) return call_math("pow", {a, b});
-      return b_.CreateFPToSI(call_math("pow", {b_.CreateSIToFP(a, f64_), b_.CreateSIToFP(b, f64_)}), i64_);
+      return saturating_fptosi(b_, call_math("pow", {b_.CreateSIToFP(a, f64_), b_.CreateSIToFP(b, f64_)}), i64_);
     case Op::BitAnd: return b_.CreateAnd(a, b);
     case Op::BitOr: return b_.CreateOr(a, b);
     case Op::BitXor: return b_.CreateXor(a, b);

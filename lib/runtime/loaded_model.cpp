@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <stdexcept>
+#include "runtime/init_interrupt.h"
 
 namespace nestjit::runtime {
 
@@ -44,6 +45,7 @@ void LoadedModel::initialise(std::vector<double>& slots, NjContext& ctx, CodeHos
   ctx.resolution = h;
   ctx.host = host;
   ctx.model = this;
+  ctx.interrupt = init_interrupt_flag;  // loops in initial values leave on an interrupt
   code->init_parameters(&ctx);
   code->compute_internals(&ctx);
   code->init_state(&ctx);

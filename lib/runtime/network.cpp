@@ -25,6 +25,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <tuple>
 
 namespace nestjit::runtime {
 
@@ -56,7 +57,10 @@ int64_t Network::delay_steps(double ms) const {
     throw std::invalid_argument(fmt::format("delay must be a non-negative number, not {}", ms));
   // The reference's Time::delay_ms_to_steps: floor(ms * steps_per_ms + 0.5).
   const double steps_per_ms = 1.0 / h_;
-  int64_t d = int64_t(std::floor(ms * steps_per_ms + 0.5));
+  const double rounded = std::floor(ms * steps_per_ms + 0.5);
+  if (rounded > 1e15)  // converting a larger one to steps would overflow (undefined)
+    throw std::invalid_argument(fmt::format("delay {} ms is too long to simulate", ms));
+  int64_t d = int64_t(rounded);
   if (d < 1)
     throw std::invalid_argument(
         fmt::format("delay {} ms is shorter than the resolution {} ms", ms, h_));
@@ -121,7 +125,7 @@ StaticSynapse& Network::static_synapse(NodeId source, uint32_t position) {
   return static_.at(uint32_t(source - 1), position);
 }
 
-void Network::prepare() {
+std::pair<int64_t, int64_t> Network::delay_range() {
   static_.finalize(nodes_.size());
   // min_delay and max_delay over all connections (1 ms each when there are none).
   int64_t lo = INT64_MAX, hi = 0;
@@ -129,16 +133,18 @@ void Network::prepare() {
     lo = static_.min_delay();
     hi = static_.max_delay();
   }
-  plastic_out_.assign(nodes_.size(), {});
-  for (size_t i = 0; i < plastic_.size(); ++i) {
-    const auto& c = plastic_[i];
+  for (const auto& c : plastic_) {
     lo = std::min(lo, c->delay_steps);
     hi = std::max(hi, c->delay_steps);
-    plastic_out_[c->source - 1].push_back(i);
   }
   if (lo == INT64_MAX) lo = hi = delay_steps(1.0);
-  min_delay_ = lo;
-  max_delay_ = hi;
+  return {lo, hi};
+}
+
+void Network::prepare() {
+  std::tie(min_delay_, max_delay_) = delay_range();
+  plastic_out_.assign(nodes_.size(), {});
+  for (size_t i = 0; i < plastic_.size(); ++i) plastic_out_[plastic_[i]->source - 1].push_back(i);
   for (auto& n : nodes_) n->prepare(*this);
   prepared_ = true;
 }

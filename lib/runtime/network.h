@@ -90,6 +90,10 @@ class Network {
                long multiplicity, NodeId sender);
   // Horizon of the ring buffers: how far ahead a value may be written.
   int64_t buffer_horizon() const { return max_delay_ + min_delay_ + 1; }
+  // Resource limits: the shortest and longest connection delay in steps as the next
+  // prepare() will find them, so that a host can check the ring buffers' size first.
+  std::pair<int64_t, int64_t> delay_range();
+  bool prepared() const { return prepared_; }
   int64_t min_delay() const { return min_delay_; }
 
   RandomStreams& streams() { return streams_; }

@@ -173,6 +173,7 @@ void PlasticConnection::process_vt_spikes(const std::vector<NeuromodulatorSpike>
 void PlasticConnection::trigger_update(Network& net, const std::vector<NeuromodulatorSpike>& spikes,
                                        double t_trig) {
   ctx_.slots = slots();  // the pool may have moved since the last call
+  ctx_.interrupt = net.interrupt_flag();  // loops in the synapse's blocks leave on an interrupt
   static SpikeArchive no_archive;
   SpikeArchive* archive_ptr = net.node(target).spike_archive();
   SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
@@ -230,8 +231,22 @@ void PlasticConnection::on_emit(double weight, double delay_ms, int nargs) {
   emitted_.push_back({nargs >= 1 ? weight : 1.0, delay_ms, nargs});
 }
 
+// The delay of emit_spike(w, d) in steps, or -1 after reporting a failure: it must round to
+// at least one step and be at most the longest connection delay (the targets' ring buffers
+// hold no more). The symbol has already refused NaN, infinite and negative delays.
+int64_t PlasticConnection::emitted_delay_steps(Network& net, double delay_ms) {
+  const int64_t longest = net.buffer_horizon() - net.min_delay() - 1;
+  const double steps = std::floor(delay_ms * (1.0 / h_) + 0.5);  // as Network::delay_steps
+  if (steps >= 1 && steps <= double(longest)) return int64_t(steps);
+  on_failure(fmt::format("{}: emit_spike with delay {} ms: the delay must be from the resolution "
+                         "{} ms to the longest connection delay {} ms",
+                         describe(), delay_ms, h_, double(longest) * h_));
+  return -1;
+}
+
 void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
   ctx_.slots = slots();  // the pool may have moved since the last call
+  ctx_.interrupt = net.interrupt_flag();  // loops in the synapse's blocks leave on an interrupt
   static SpikeArchive no_archive;
   SpikeArchive* archive_ptr = target_node.spike_archive();
   SpikeArchive& archive = archive_ptr ? *archive_ptr : no_archive;
@@ -286,7 +301,8 @@ void PlasticConnection::send(Network& net, Node& target_node, int64_t stamp) {
   net.count_deliveries(1);  // one presynaptic spike through this synapse
   for (const Emitted& e : emitted_) {
     // emit_spike(w, d) of the seed dialect gives the delay; otherwise the connection's.
-    int64_t delay = e.nargs >= 2 ? net.delay_steps(e.delay_ms) : d;
+    int64_t delay = e.nargs >= 2 ? emitted_delay_steps(net, e.delay_ms) : d;
+    if (delay < 0) break;  // reported: the simulation stops after this slice
     net.deliver(target, stamp, delay, e.weight, receptor, 1, source);
     if (record_weights) weight_log.emplace_back(t_pre, e.weight);
     if (wr_) wr_->record(source, target, stamp, t_pre, e.weight, receptor, port);

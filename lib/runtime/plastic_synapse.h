@@ -74,6 +74,7 @@ class PlasticConnection : public CodeHost {
   void run_update(double t_from, double interval);
   void process_vt_spikes(const std::vector<NeuromodulatorSpike>& spikes, double t0, double t1);
   void report_failure(Network& net);
+  int64_t emitted_delay_steps(Network& net, double delay_ms);
   void run_handler(int port, double t);
   void set_moved_variables(const SpikeArchive& archive, double t);
 

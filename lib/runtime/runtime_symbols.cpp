@@ -25,6 +25,21 @@ std::mt19937_64& rng() {
   static thread_local std::mt19937_64 fallback{12345};
   return current_rng ? *current_rng : fallback;
 }
+
+// emit_spike(w) and emit_spike(w, d) in a synapse hand w and d to the network: a weight or
+// delay that cannot be one (NaN, infinite, a negative delay) stops the simulation with the
+// synapse and time named instead of delivering it. Neurons' arguments are not used.
+std::string bad_emitted_spike(double weight, double delay, int32_t nargs) {
+  auto shown = [](double v) { return std::isnan(v) ? std::string("NaN") : fmt::format("{}", v); };
+  if (nargs >= 1 && !std::isfinite(weight))
+    return fmt::format("emit_spike with weight {}: the weight must be a finite number",
+                       shown(weight));
+  if (nargs >= 2 && !(std::isfinite(delay) && delay >= 0))
+    return fmt::format(
+        "emit_spike with delay {} ms: the delay must be a finite, non-negative number of ms",
+        shown(delay));
+  return {};
+}
 }  // namespace
 
 namespace runtime {
@@ -55,6 +70,11 @@ double stiffness(ode::RhsFn f, ode::JacFn jac, NjContext* ctx, const double* y, 
 extern "C" {
 
 void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t nargs) {
+  const runtime::LoadedModel* m = model_of(ctx);  // null in code run without a runtime model
+  if (m && m->ir->is_synapse) {
+    const std::string why = bad_emitted_spike(weight, delay, nargs);
+    if (!why.empty()) return host_of(ctx)->on_failure(fmt::format("{}: {}", host_of(ctx)->describe(), why));
+  }
   host_of(ctx)->on_emit(weight, delay, nargs);
 }
 
