@@ -61,7 +61,8 @@ ModelDescription Kernel::describe_model(const std::string& model) const {
     std::vector<int> own(sys.vars.begin(), sys.vars.begin() + sys.writeback);
     std::vector<int> odes;
     for (int v : own)
-      if (!ir.ode_vars[size_t(v)].is_convolution) odes.push_back(v);
+      if (!ir.ode_vars[size_t(v)].is_convolution && !ir.ode_vars[size_t(v)].analytic)
+        odes.push_back(v);  // analytic ones ride along in y but are set by propagators
     d.ode_systems.push_back(
         {names(odes), solver,
          fmt::format("{}: not linear with constant coefficients (or coupled to such a "
