@@ -30,6 +30,8 @@ extern "C" void on_sigint(int) {
   if (nestjit::Kernel* k = armed_kernel.load(std::memory_order_relaxed)) k->interrupt();
 }
 
+void disarm();
+
 void arm(nestjit::Kernel& kernel) {
   armed_kernel.store(&kernel);
   sigint_count.store(0);
@@ -40,6 +42,12 @@ void arm(nestjit::Kernel& kernel) {
   sa.sa_flags = 0;
   sigaction(SIGINT, &sa, &saved_action);
   is_armed = true;
+  // A Ctrl-C that came just before (Python's handler only noted it) would otherwise wait for
+  // the end of the simulate; raise it now, before the simulate starts.
+  if (PyErr_CheckSignals() != 0) {
+    disarm();
+    throw py::error_already_set();
+  }
 }
 
 void disarm() {

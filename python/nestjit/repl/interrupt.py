@@ -16,7 +16,7 @@ from ..errors import NESTError
 from . import _native
 
 PROGRESS_AFTER_S = 1.0  # expected wall time from which a progress bar is shown
-PIECES = 100            # progress updates per simulation
+PIECES = 100            # progress updates per simulation (at least)
 
 
 class SimulationInterrupted(NESTError):
@@ -71,7 +71,10 @@ def _simulate_in_pieces(run, t):
     if elapsed * (total - done) / done < PROGRESS_AFTER_S:
         run((total - done) * h)
         return
-    piece = max(slice_steps, (total // PIECES) // slice_steps * slice_steps)
+    # Pieces of about 1/PIECES of the run, but at most ~0.1 s each so the bar moves.
+    per_tenth_second = int(done / elapsed * 0.1) if elapsed > 0 else total
+    piece = min(total // PIECES, per_tenth_second) // slice_steps * slice_steps
+    piece = max(slice_steps, piece)
     from tqdm import tqdm
     with tqdm(total=round(total * h, 6), initial=round(done * h, 6), unit="ms", leave=False,
               desc="Simulate", file=sys.stderr, dynamic_ncols=True) as bar:
@@ -87,8 +90,11 @@ def interruptible(run):
 
     def wrapper(t):
         k = kernel()
-        _native.arm_interrupt(k)
         try:
+            try:
+                _native.arm_interrupt(k)
+            except KeyboardInterrupt:  # Ctrl-C just before: the simulate does not start
+                raise SimulationInterrupted(k.time()) from None
             _simulate_in_pieces(run, float(t))
         except NESTError as e:
             if _is_interrupt(e):
