@@ -56,6 +56,20 @@ class Terminal:
                 raise AssertionError(f"screen never showed /{pattern}/; it shows:\n{text[-4000:]}")
             time.sleep(0.1)
 
+    def interrupt(self, after, pattern=r"Simulate interrupted: interrupted at t = ([\d.e+]+) ms",
+                  timeout=WAIT_S):
+        """Presses Ctrl-C until the screen shows `pattern` after `after`: a key that comes
+        while the program is still between prompt and simulate (a loaded machine) is lost
+        or stops nothing, so it is pressed again every 3 s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.key("C-c")
+            try:
+                return self.wait_for(pattern, timeout=3.0, after=after)
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+
     def mark(self):
         """Where the screen's text ends now (for waiting on what comes after)."""
         return len(self.screen().rstrip())

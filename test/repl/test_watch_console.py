@@ -41,8 +41,7 @@ def test_watch_reruns_after_a_model_edit_and_survives_a_broken_one(tmux, workdir
         mark = t.mark()
         (workdir / "show_ie.py").write_text(SCRIPT.replace("I_e default is", "I_e now"))
         t.wait_for(r"I_e now 8\.0 pA", after=mark)
-        t.key("C-c")
-        t.wait_for(r"nestjit watch: stopped", after=mark)
+        t.interrupt(after=mark, pattern=r"nestjit watch: stopped")
     finally:
         t.close()
 
@@ -64,8 +63,7 @@ def test_plain_console_has_the_meta_commands_and_ctrl_c(tmux, workdir, terminal_
         mark = t.mark()
         t.send("nest.Simulate(50.0)")
         t.wait_for(r"nest\.Simulate\(50\.0\)", after=mark)
-        t.key("C-c")
-        t.wait_for(r"Simulate interrupted: interrupted at t = [\d.]+ ms", after=mark)
+        t.interrupt(after=mark)
         mark = t.mark()
         t.send("%bogus")
         t.wait_for(r"unknown command %bogus", after=mark)
