@@ -13,6 +13,7 @@ packages=(
   clang-19 libclang-rt-19-dev libomp-19-dev
   python3-dev python3-pybind11 python3-numpy python3-pytest python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel
+  python3-ipython python3-tqdm tmux
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in ./build-asan.
 # Run by .ci/run after the normal tests. Extra arguments go to ctest (e.g. -L unit).
-# Not run here: the `python` tests (an instrumented extension cannot load into the
+# Not run here: the `python` and `repl` tests (an instrumented extension cannot load into the
 # uninstrumented interpreter without preloading the ASan runtime) and `install` (it builds
 # the examples against the installed library with a plain compiler); the normal run has both.
 # JIT-compiled model code is not instrumented (LLVM emits it at run time); every stage
@@ -18,5 +18,5 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp:print_suppressions=0}
 cd "$build"
-ctest --no-tests=error --output-on-failure --timeout 900 -LE "python|install" \
+ctest --no-tests=error --output-on-failure --timeout 900 -LE "python|install|repl" \
   -j"${NESTJIT_JOBS:-$(nproc)}" "$@"

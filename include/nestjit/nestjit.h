@@ -125,6 +125,25 @@ struct ModelInfo {
   std::map<std::string, int> receptor_types;
 };
 
+// ---- Inspecting an installed model (the REPL's %show and %dump; lib/api/kernel_inspect.cpp) ----
+// One declared variable: its kind ("parameter", "state" or "internal") and its unit as
+// nestjit stores it (NEST's internal units: "mV", "ms", "pA", ...; "" for a plain number).
+struct ModelVariable {
+  std::string name, kind, unit;
+  bool recordable = false;
+};
+// A group of ODE variables solved together, with the solver and the reason it was chosen.
+struct OdeSystemInfo {
+  std::vector<std::string> variables;
+  std::string solver;  // "propagator" (exact), "rk45", "cvode", "auto", "forward-Euler"
+  std::string why;
+};
+struct ModelDescription {
+  std::vector<ModelVariable> variables;  // parameters, state, internals in declaration order
+  std::vector<OdeSystemInfo> ode_systems;
+  std::vector<std::string> spike_ports;  // NESTML names, "(post)" after a synapse's post ports
+};
+
 // The outcome of install_*(): ok is false when any diagnostic is an error (then no model of
 // the file was installed).
 struct NESTJIT_API InstallResult {
@@ -424,6 +443,12 @@ class NESTJIT_API Kernel {
   std::vector<std::string> recordables(const std::string& model) const;
   // What nestjit made of an installed model; throws for an unknown model.
   ModelInfo model_info(const std::string& model) const;
+  // ---- Inspecting an installed model (lib/api/kernel_inspect.cpp) ----
+  // Units, ODE systems and their solvers; throws for an unknown model.
+  ModelDescription describe_model(const std::string& model) const;
+  // The model as text: "ir" (nestjit's IR after ODE analysis) or "llvm" (the LLVM IR after
+  // optimisation, as the JIT compiles it). Throws for an unknown model or `what`.
+  std::string dump_model(const std::string& model, const std::string& what) const;
   // A model's default value of a parameter or state variable (GetDefaults).
   double get_default(const std::string& model, const std::string& name) const;
   std::vector<std::string> models() const;  // built-in, installed and copied (CopyModel)

@@ -3,6 +3,7 @@
 #include "codegen/codegen.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <fmt/format.h>
 #include <llvm/IR/Verifier.h>
@@ -352,5 +353,16 @@ std::unique_ptr<llvm::Module> generate(const nir::Model& model, llvm::LLVMContex
   }
   return mod;
 }
+
+}  // namespace nestjit::codegen
+
+namespace nestjit::codegen {
+
+namespace {
+std::atomic<bool> loop_checks{true};
+}
+
+void set_loop_interrupt_checks(bool on) { loop_checks.store(on); }
+bool loop_interrupt_checks() { return loop_checks.load(); }
 
 }  // namespace nestjit::codegen

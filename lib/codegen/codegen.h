@@ -31,3 +31,14 @@ std::unique_ptr<llvm::Module> generate(const nir::Model& model, llvm::LLVMContex
                                        std::string& error);
 
 }  // namespace nestjit::codegen
+
+namespace nestjit::codegen {
+
+// Interrupt checks on `while` back-edges (docs/architecture.md, "Interrupts"): on by default.
+// Turned off only to measure what they cost (tools/bench/bench_interrupt_check.cpp); a
+// process-wide switch read when a model is compiled (models compiled without it cannot be
+// interrupted inside their loops).
+void set_loop_interrupt_checks(bool on);
+bool loop_interrupt_checks();
+
+}  // namespace nestjit::codegen

@@ -5,6 +5,7 @@
 #pragma once
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <map>
 #include <memory>
@@ -81,7 +82,24 @@ class Generator {
   llvm::Value* slot_ptr(int slot) { return b_.CreateConstInBoundsGEP1_64(f64_, slots_, slot); }
 
   llvm::Value* load_slot(int slot);
-  void store_slot(int slot, llvm::Value* v) { b_.CreateStore(v, slot_ptr(slot)); }
+  void store_slot(int slot, llvm::Value* v) {
+    b_.CreateStore(v, slot_ptr(slot))->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
+  }
+  // Interrupts: type-based alias tags telling LLVM that instance slots (doubles) and the
+  // interrupt flag (a bool elsewhere) never overlap, so the flag's volatile load on a loop's
+  // back-edge does not keep the loop's slots from living in registers.
+  llvm::MDNode* tbaa_slot() { return tbaa_tag(tbaa_slot_, "nestjit slot"); }
+  llvm::MDNode* tbaa_flag() { return tbaa_tag(tbaa_flag_, "nestjit interrupt flag"); }
+  llvm::MDNode* tbaa_tag(llvm::MDNode*& tag, const char* type_name) {
+    if (!tag) {
+      llvm::MDBuilder md(ctx_);
+      if (!tbaa_root_) tbaa_root_ = md.createTBAARoot("nestjit TBAA");
+      auto* type = md.createTBAAScalarTypeNode(type_name, tbaa_root_);
+      tag = md.createTBAAStructTagNode(type, type, 0);
+    }
+    return tag;
+  }
+  llvm::MDNode *tbaa_root_ = nullptr, *tbaa_slot_ = nullptr, *tbaa_flag_ = nullptr;
 
   llvm::Value* as(llvm::Value* v, ValueType to, ValueType from);
   llvm::Value* from_slot_value(llvm::Value* d, ValueType t) { return as(d, t, ValueType::F64); }

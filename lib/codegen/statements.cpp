@@ -2,6 +2,7 @@
 // integrate_odes, emit_spike and print into the runtime.
 #include <fmt/format.h>
 
+#include "codegen/codegen.h"
 #include "codegen/generator.h"
 #include "nir/abi.h"
 
@@ -86,17 +87,22 @@ void Generator::stmt(const Stmt& s) {
       auto* head = llvm::BasicBlock::Create(ctx_, "while", fn_);
       auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
       auto* done = llvm::BasicBlock::Create(ctx_, "endwhile", fn_);
+      // The flag's address is read once, before the loop (the model never changes it).
+      llvm::Value* flag_ptr = loop_interrupt_checks()
+          ? b_.CreateLoad(ptr_, b_.CreateStructGEP(ctx_type_, ctxv_, 7)) : nullptr;
       b_.CreateBr(head);
       b_.SetInsertPoint(head);
       b_.CreateCondBr(expr(*s.value), body, done);
       b_.SetInsertPoint(body);
       stmts(s.body);
-      if (!b_.GetInsertBlock()->getTerminator()) {
+      if (!b_.GetInsertBlock()->getTerminator() && !loop_interrupt_checks()) {
+        b_.CreateBr(head);  // only for measuring what the check costs (codegen.h)
+      } else if (!b_.GetInsertBlock()->getTerminator()) {
         // Interrupts: the back-edge leaves the loop when the kernel's flag is set, so a
         // model stuck in its loop ends its slice and simulate stops at the boundary.
-        llvm::Value* flag_ptr = b_.CreateLoad(ptr_, b_.CreateStructGEP(ctx_type_, ctxv_, 7));
         auto* flag = b_.CreateLoad(b_.getInt8Ty(), flag_ptr);
         flag->setVolatile(true);
+        flag->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_flag());
         b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), done, head);
       }
       b_.SetInsertPoint(done);

@@ -11,6 +11,7 @@
 #include <llvm/IR/Module.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
 #include <mutex>
 #include <set>
 
@@ -209,6 +210,30 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
   });
   timings.jit_ms = ms_since(t1) + startup_ms;
   return code;
+}
+
+}  // namespace nestjit::jit
+
+namespace nestjit::jit {
+
+std::string optimised_ir(const nir::Model& model, std::string& error) {
+  Engine& engine = Engine::get();
+  std::lock_guard<std::mutex> lock(engine.mutex());
+  if (!engine.jit()) {
+    error = "cannot start the JIT compiler: " + engine.init_error();
+    return {};
+  }
+  llvm::LLVMContext ctx;
+  codegen::FunctionNames names;
+  auto mod = codegen::generate(model, ctx, "dump_" + model.name, names, error);
+  if (!mod) return {};
+  mod->setDataLayout(engine.jit()->getDataLayout());
+  optimise(*mod, engine.target());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  mod->print(os, nullptr);
+  os.flush();
+  return text;
 }
 
 }  // namespace nestjit::jit

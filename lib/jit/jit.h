@@ -46,3 +46,11 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
                                    DiagnosticList& diags, CompileTimings& timings);
 
 }  // namespace nestjit::jit
+
+namespace nestjit::jit {
+
+// The LLVM IR of `model` after the same optimisation compile() runs, as text (the REPL's
+// `%dump llvm MODEL`). Compiles nothing to machine code; empty with `error` set on failure.
+std::string optimised_ir(const nir::Model& model, std::string& error);
+
+}  // namespace nestjit::jit

@@ -1,6 +1,15 @@
 // The nestjit command-line program.
 //
+//   nestjit [--console]                 interactive session (IPython, or a plain console)
+//   nestjit run SCRIPT [ARGS...]        runs a Python script with nestjit (Ctrl-C stops a
+//                                       simulate at a slice boundary)
+//   nestjit watch SCRIPT [ARGS...]      runs it again whenever it or a model file it
+//                                       installed changes
 //   nestjit check [--format=human|json] [--no-warnings] [--synapse NAME]... FILE...
+//
+// The first three are the Python package's nestjit.repl (python_launch.h): this program
+// replaces itself by Debian's python3 running it; exit codes are that program's (0 ok,
+// 1 model or script error, 2 usage).
 //
 // Parses and checks each file (syntax, names, types with units, context conditions) and
 // prints every diagnostic; human form (file:line:col, caret line, hint) by default, or one
@@ -11,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "json.h"
+#include "python_launch.h"
 #include "sema/model.h"
 #include "support/diagnostic.h"
 #include "syntax/parser.h"
@@ -65,7 +75,10 @@ int run_check(const CheckArgs& a) {
 
 int main(int argc, char** argv) {
   CLI::App app{"nestjit: NESTML models, checked, compiled and simulated"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  bool console = false;
+  app.add_flag("--console", console,
+               "plain Python console instead of IPython (also used when IPython is missing)");
   CheckArgs ca;
   CLI::App* check = app.add_subcommand("check", "parse and check NESTML files, print diagnostics");
   check->add_option("files", ca.files, "NESTML files")->required()->check(CLI::ExistingFile);
@@ -75,6 +88,20 @@ int main(int argc, char** argv) {
   check->add_flag("--no-warnings", ca.no_warnings, "print errors only");
   check->add_option("--synapse", ca.synapses,
                     "treat this model as a synapse (besides names ending in 'synapse')");
+  // run/watch hand everything after SCRIPT to the script (its own options included).
+  std::string run_script, watch_script;
+  CLI::App* run = app.add_subcommand("run", "run a Python script with nestjit imported");
+  run->add_option("script", run_script, "Python script")->required()->check(CLI::ExistingFile);
+  run->prefix_command();
+  run->footer("ARGS after SCRIPT are the script's (sys.argv[1:]). Exit status: 0 ok, 1 model "
+              "or script error (also Ctrl-C), 2 usage.");
+  CLI::App* watch = app.add_subcommand(
+      "watch", "run a script, and again whenever it or a model file it installed changes");
+  watch->add_option("script", watch_script, "Python script")->required()->check(CLI::ExistingFile);
+  watch->prefix_command();
+  watch->footer("ARGS after SCRIPT are the script's. Ctrl-C ends watching (exit status 0).");
+  app.footer("Without a command: the interactive session (nestjit imported as nest, "
+             "%load, %reload, %show, %dump, %watch, %plot, %%nestml; see docs/repl.md).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,5 +109,11 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (*check) return run_check(ca);
-  return 2;
+  if (*run || *watch) {
+    std::vector<std::string> args = {*run ? "run" : "watch", *run ? run_script : watch_script};
+    for (const auto& a : (*run ? run : watch)->remaining()) args.push_back(a);
+    return cli::exec_python_repl(args);
+  }
+  return cli::exec_python_repl(console ? std::vector<std::string>{"--console"}
+                                       : std::vector<std::string>{});
 }
