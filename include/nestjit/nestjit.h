@@ -446,8 +446,10 @@ class NESTJIT_API Kernel {
   // ---- Inspecting an installed model (lib/api/kernel_inspect.cpp) ----
   // Units, ODE systems and their solvers; throws for an unknown model.
   ModelDescription describe_model(const std::string& model) const;
-  // The model as text: "ir" (nestjit's IR after ODE analysis) or "llvm" (the LLVM IR after
-  // optimisation, as the JIT compiles it). Throws for an unknown model or `what`.
+  // The model as text: "ast" (the checked syntax tree with the type of every expression and
+  // what each name refers to; parsed and checked again from the source it was installed
+  // from), "ir" (nestjit's IR after ODE analysis) or "llvm" (the LLVM IR after optimisation,
+  // as the JIT compiles it). Throws for an unknown model or `what`.
   std::string dump_model(const std::string& model, const std::string& what) const;
   // A model's default value of a parameter or state variable (GetDefaults).
   double get_default(const std::string& model, const std::string& name) const;

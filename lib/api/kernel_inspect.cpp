@@ -5,6 +5,8 @@
 #include "api/kernel_impl.h"
 #include "jit/jit.h"
 #include "nir/print.h"
+#include "sema/ast_dump.h"
+#include "syntax/parser.h"
 
 namespace nestjit {
 
@@ -29,6 +31,25 @@ std::pair<std::string, std::string> numeric_solver(const nir::Model& m) {
   }
   return {"auto", "RKF45 as the reference simulator's GSL; an instance whose Jacobian turns "
                   "out stiff switches to CVODE"};
+}
+
+// The model's source parsed and checked again (the kernel keeps only the lowered model) and
+// printed as a tree with the types sema gave it.
+std::string checked_ast(const runtime::LoadedModel& m) {
+  const std::string& name = m.ir->name;
+  if (!m.source_file)
+    throw Error(fmt::format("dump_model: the source of '{}' is not kept, so its AST cannot be shown", name));
+  DiagnosticList diags;
+  auto unit = syntax::parse(m.source_file, diags);
+  sema::CheckOptions options;
+  if (m.ir->is_synapse) options.synapse_models.push_back(name);
+  if (unit) {
+    auto checked = sema::check(*unit, options, diags);
+    for (const auto& cm : checked)
+      if (cm->ast->name == name) return sema::dump_ast(*cm);
+  }
+  throw Error(fmt::format("dump_model: '{}' no longer checks from its source {}", name,
+                          m.source_file->path));
 }
 
 }  // namespace
@@ -76,7 +97,9 @@ ModelDescription Kernel::describe_model(const std::string& model) const {
 }
 
 std::string Kernel::dump_model(const std::string& model, const std::string& what) const {
-  const nir::Model& ir = *impl_->model(model).ir;
+  const runtime::LoadedModel& loaded = impl_->model(model);
+  const nir::Model& ir = *loaded.ir;
+  if (what == "ast") return checked_ast(loaded);
   if (what == "ir") return nir::to_text(ir);
   if (what == "llvm") {
     std::string error;
@@ -84,7 +107,7 @@ std::string Kernel::dump_model(const std::string& model, const std::string& what
     if (text.empty()) throw Error(fmt::format("dump_model: LLVM IR of '{}': {}", model, error));
     return text;
   }
-  throw Error(fmt::format("dump_model: cannot dump '{}' (use \"ir\" or \"llvm\")", what));
+  throw Error(fmt::format("dump_model: cannot dump '{}' (use \"ast\", \"ir\" or \"llvm\")", what));
 }
 
 }  // namespace nestjit

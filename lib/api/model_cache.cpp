@@ -65,6 +65,7 @@ LoadOutcome load_models_shared(const SourceFilePtr& file, const LoadOptions& opt
       LoadOutcome out;
       out.ok = true;
       out.models = std::move(*models);
+      for (auto& m : out.models) m->source_file = file;
       out.diagnostics = it->second.diagnostics;
       from_cache = true;
       if (options.vector_sizes.empty()) attach_variant_sources(out.models, file, options);

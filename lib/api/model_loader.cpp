@@ -55,6 +55,7 @@ LoadOutcome load_models(const SourceFilePtr& file, const LoadOptions& options) {
     if (!code) return out;
     auto lm = std::make_shared<runtime::LoadedModel>(m, code);
     lm->source_path = file->path;
+    lm->source_file = file;
     out.models.push_back(std::move(lm));
   }
   out.ok = true;

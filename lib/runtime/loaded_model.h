@@ -11,6 +11,7 @@
 #include "ode/cvode_solver.h"
 #include "ode/propagator.h"
 #include "ode/rkf45.h"
+#include "support/source.h"
 
 namespace nestjit::runtime {
 
@@ -40,6 +41,8 @@ struct LoadedModel {
   std::shared_ptr<const nir::Model> ir;
   std::shared_ptr<jit::ModelCode> code;
   std::string source_path;
+  // The text it was compiled from (for views such as the checked AST; may be null).
+  SourceFilePtr source_file;
   // Scratch integrators, one per ODE system (instances are updated one at a time).
   mutable std::vector<ode::Rkf45> integrators;
   // Handler index per spike port (-1 when the port has no onReceive).

@@ -59,6 +59,28 @@ TEST_CASE("describe_model gives units, kinds and a solver with its reason per OD
                        nestjit::Error);
 }
 
+TEST_CASE("dump_model prints the checked AST with types and resolved names") {
+  nestjit::Kernel k;
+  auto r = k.install_source("mixed.nestml", kMixed);
+  REQUIRE_MESSAGE(r.ok, r.report());
+  const std::string ast = k.dump_model("mixed_neuron", "ast");
+  CHECK(ast.find("Model mixed_neuron (neuron)  <1:1>") != std::string::npos);
+  // Declarations carry the unit the checker resolved; names say what they refer to.
+  CHECK(ast.find("Declaration V_m : mV  <3:9>") != std::string::npos);
+  CHECK(ast.find("Declaration tau_w : ms") != std::string::npos);
+  CHECK(ast.find("Ode V_m'  <6:9>") != std::string::npos);
+  // -V_m / tau is mV/ms; I_e / C_m is pA/pF = V/s, the same dimension.
+  CHECK(ast.find("Binary / : mV/ms") != std::string::npos);
+  CHECK(ast.find("Name I_e : pA -> parameter") != std::string::npos);
+  CHECK(ast.find("Name w : real -> state") != std::string::npos);
+  CHECK(ast.find("SpikePort spikes") != std::string::npos);
+  CHECK(ast.find("Call integrate_odes") != std::string::npos);
+  // Children are indented under their parent, two spaces per level.
+  const size_t ode = ast.find("    Ode w'");
+  REQUIRE(ode != std::string::npos);
+  CHECK(ast.find("      Binary /", ode) != std::string::npos);
+}
+
 TEST_CASE("dump_model prints the IR and the optimised LLVM IR") {
   nestjit::Kernel k;
   auto r = k.install_source("mixed.nestml", kMixed);
@@ -71,8 +93,8 @@ TEST_CASE("dump_model prints the IR and the optimised LLVM IR") {
   std::string llvm = k.dump_model("mixed_neuron", "llvm");
   CHECK(llvm.find("define ") != std::string::npos);
   CHECK(llvm.find("mixed_neuron") != std::string::npos);
-  CHECK_THROWS_WITH_AS(k.dump_model("mixed_neuron", "ast"), doctest::Contains("use \"ir\" or \"llvm\""),
-                       nestjit::Error);
+  CHECK_THROWS_WITH_AS(k.dump_model("mixed_neuron", "hex"),
+                       doctest::Contains("use \"ast\", \"ir\" or \"llvm\""), nestjit::Error);
   // The model still runs after being dumped.
   k.create("mixed_neuron", 2);
   k.simulate(5.0);

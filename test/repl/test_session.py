@@ -28,6 +28,9 @@ def test_load_shows_models_and_stage_timings_and_show_completes_a_parameter(sess
     assert re.search(r"V_m\s+-65 mV", shown)
     assert "recordables: U_m, V_m" in shown
     mark = session.mark()
+    session.send("%dump ast izhikevich_neuron")
+    session.wait_for(r"Name V_m : mV -> state", after=mark)
+    mark = session.mark()
     session.send("%dump ir izhikevich_neuron")
     session.wait_for(r"numeric system #0: V_m, U_m", after=mark)
     mark = session.mark()

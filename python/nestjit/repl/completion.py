@@ -35,7 +35,7 @@ def candidates(session, line, user_ns=None):
     if command == "%show":
         pool = session.model_names() if not args else session.variable_names(args[0])
     elif command == "%dump":
-        pool = ["ir", "llvm"] if not args else session.installed_models()
+        pool = ["ast", "ir", "llvm"] if not args else session.installed_models()
     elif command == "%plot":
         if not args:
             pool = session.recorder_names(user_ns or {})

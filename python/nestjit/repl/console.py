@@ -11,7 +11,7 @@ from .interrupt import SimulationInterrupted
 from .session import Session, UsageError
 
 BANNER = (f"nestjit {nestjit.__version__}: nestjit is imported as nest. "
-          "%load FILE, %reload, %show MODEL, %dump ir|llvm MODEL, %plot, %watch SCRIPT, "
+          "%load FILE, %reload, %show MODEL, %dump ast|ir|llvm MODEL, %plot, %watch SCRIPT, "
           "%%nestml; Ctrl-C stops a Simulate (docs/repl.md).")
 
 

@@ -35,7 +35,7 @@ class NestjitMagics(Magics):
 
     @line_magic
     def dump(self, line):
-        """%dump ir|llvm MODEL: nestjit's IR, or the LLVM IR after optimisation."""
+        """%dump ast|ir|llvm MODEL: the checked AST, nestjit's IR, or the LLVM IR after optimisation."""
         self.session.dump(line)
 
     @line_magic

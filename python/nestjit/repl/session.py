@@ -158,8 +158,8 @@ class Session:
     def dump(self, line):
         from . import _native
         parts = line.split()
-        if len(parts) != 2 or parts[0] not in ("ir", "llvm"):
-            raise UsageError("usage: %dump ir|llvm MODEL")
+        if len(parts) != 2 or parts[0] not in ("ast", "ir", "llvm"):
+            raise UsageError("usage: %dump ast|ir|llvm MODEL")
         what, name = parts
         self.say(_native.dump(kernel(), name, what).rstrip())
 
