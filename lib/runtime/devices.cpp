@@ -242,7 +242,7 @@ void PoissonGenerator::update(Network& net, int64_t from, int64_t to) {
       const long n = sampler_(streams.for_node(s.target));
       if (n == 0) continue;
       net.count_deliveries(1);
-      net.node_at(s.target).receive_spike(k + s.delay_steps, s.weight, s.receptor, n, id, k);
+      net.deliver_spike(s.target, k + s.delay_steps, s.weight, s.receptor, n, id, k);
     }
 }
 

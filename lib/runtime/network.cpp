@@ -139,8 +139,47 @@ void Network::prepare() {
   if (lo == INT64_MAX) lo = hi = delay_steps(1.0);
   min_delay_ = lo;
   max_delay_ = hi;
+  build_pools();
   for (auto& n : nodes_) n->prepare(*this);
   prepared_ = true;
+}
+
+void Network::build_pools() {
+  // Members of each model variant in node order.
+  std::map<const LoadedModel*, std::vector<JitNeuron*>> members;
+  std::map<const LoadedModel*, std::shared_ptr<const LoadedModel>> models;
+  for (auto& n : nodes_)
+    if (auto* j = dynamic_cast<JitNeuron*>(n.get())) {
+      members[&j->model()].push_back(j);
+      models.emplace(&j->model(), j->model_ptr());
+    }
+  // Every pool builds its storage from the members' current slots before any installs.
+  const size_t ring = size_t(buffer_horizon()) + 1;
+  std::vector<std::pair<NeuronPool*, NeuronPool::Storage>> built;
+  for (auto& [model, list] : members) {
+    auto& pool = pools_[model];
+    if (!pool) pool = std::make_unique<NeuronPool>(models[model]);
+    // Rings never shrink (input in flight keeps its place).
+    const size_t r = std::max(ring, pool->ring_size());
+    if (!pool->holds(list, r)) built.emplace_back(pool.get(), pool->build(list, r));
+  }
+  for (auto& [pool, storage] : built) pool->install(std::move(storage));
+  for (auto it = pools_.begin(); it != pools_.end();)
+    it = members.count(it->first) ? std::next(it) : pools_.erase(it);
+  update_list_.clear();
+  routes_.assign(nodes_.size(), {});
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    auto* j = dynamic_cast<JitNeuron*>(nodes_[i].get());
+    if (!j) {
+      update_list_.push_back({nodes_[i].get(), nullptr, 0, 0});
+      continue;
+    }
+    const uint32_t index = uint32_t(j->pool_index());
+    routes_[i] = {j->pool(), index};
+    UpdateItem* last = update_list_.empty() ? nullptr : &update_list_.back();
+    if (last && last->pool == j->pool() && last->end == index) last->end = index + 1;
+    else update_list_.push_back({nullptr, j->pool(), index, index + 1});
+  }
 }
 
 void Network::emit(NodeId sender, int64_t step, long multiplicity, double weight_factor) {
@@ -174,10 +213,13 @@ void Network::deliver_events() {
     // Targets are far apart in memory: fetch a few synapses ahead.
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < row.size(); ++i) {
-      if (i + kAhead < row.size()) __builtin_prefetch(nodes_[row[i + kAhead].target].get());
+      if (i + kAhead < row.size()) {
+        const StaticSynapse& a = row[i + kAhead];
+        if (const Route& r = routes_[a.target]; r.pool) r.pool->prefetch(r.index, e.stamp + a.delay_steps);
+      }
       const StaticSynapse& s = row[i];
-      nodes_[s.target]->receive_spike(e.stamp + s.delay_steps, s.weight * e.weight_factor,
-                                      s.receptor, e.multiplicity, e.sender, e.stamp);
+      deliver_spike(s.target, e.stamp + s.delay_steps, s.weight * e.weight_factor, s.receptor,
+                    e.multiplicity, e.sender, e.stamp);
     }
     for (size_t ci : plastic_out_[src])
       for (long m = 0; m < e.multiplicity; ++m)
@@ -205,7 +247,10 @@ bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
     if (interrupt && interrupt->exchange(false, std::memory_order_relaxed)) return false;
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
     if (before_slice) before_slice(step_, slice_end);            // the host's input
-    for (auto& n : nodes_) n->update(*this, step_, slice_end);  // 1. update nodes
+    for (const UpdateItem& u : update_list_) {                   // 1. update nodes
+      if (u.pool) u.pool->update(*this, u.begin, u.end, step_, slice_end);
+      else u.node->update(*this, step_, slice_end);
+    }
     step_ = slice_end;                                           // 4. advance
     deliver_events();                                            // 2. gather, 3. deliver
     if (!failure_.empty()) {

@@ -18,6 +18,7 @@
 #include "runtime/diagnostic_log.h"
 #include "runtime/connection_table.h"
 #include "runtime/devices.h"
+#include "runtime/neuron_pool.h"
 #include "runtime/node.h"
 #include "runtime/plastic_synapse.h"
 #include "runtime/random_streams.h"
@@ -88,6 +89,14 @@ class Network {
   // Delivers a spike from a connection into `target`, arriving delay steps after stamp.
   void deliver(NodeId target, int64_t stamp, int64_t delay, double weight, int receptor,
                long multiplicity, NodeId sender);
+  // A spike arriving in `step` at the node with index `target` (id - 1): an indexed add into
+  // its pool's input when it is a pooled neuron, else its receive_spike.
+  void deliver_spike(uint32_t target, int64_t step, double weight, int receptor, long multiplicity,
+                     NodeId sender, int64_t stamp) {
+    const Route& r = routes_[target];
+    if (r.pool) r.pool->add_spike(r.index, step, weight, receptor, multiplicity);
+    else nodes_[target]->receive_spike(step, weight, receptor, multiplicity, sender, stamp);
+  }
   // Horizon of the ring buffers: how far ahead a value may be written.
   int64_t buffer_horizon() const { return max_delay_ + min_delay_ + 1; }
   int64_t min_delay() const { return min_delay_; }
@@ -120,7 +129,25 @@ class Network {
     double weight_factor;
   };
   void prepare();
+  void build_pools();
   void deliver_events();
+
+  // Pools (runtime/neuron_pool.h): one per loaded model (variant) with neurons in the
+  // network, rebuilt by prepare() when membership or ring size changed.
+  std::map<const LoadedModel*, std::unique_ptr<NeuronPool>> pools_;
+  // The update phase in node order: a run of consecutive nodes of one pool, or one node.
+  struct UpdateItem {
+    Node* node = nullptr;
+    NeuronPool* pool = nullptr;
+    uint32_t begin = 0, end = 0;  // the pool's instances
+  };
+  std::vector<UpdateItem> update_list_;
+  // Where a spike for node index i goes: its pool and row, or (pool null) the node itself.
+  struct Route {
+    NeuronPool* pool = nullptr;
+    uint32_t index = 0;
+  };
+  std::vector<Route> routes_;
 
   double h_;
   int64_t step_ = 0;

@@ -29,14 +29,14 @@ bool is_time_constant(const nir::Slot& s) {
 
 void JitNeuron::begin_status_change() {
   if (status_depth_++ > 0) return;
-  status_backup_ = slots_;
+  status_backup_.assign(slots_, slots_ + model_->ir->slots.size());
   changed_slots_.clear();
 }
 
 void JitNeuron::abort_status_change() {
   if (status_depth_ == 0) return;
   status_depth_ = 0;
-  slots_ = status_backup_;
+  std::copy(status_backup_.begin(), status_backup_.end(), slots_);
   changed_slots_.clear();
 }
 
@@ -70,7 +70,7 @@ void JitNeuron::check_guards_or_throw() {
       "{}:{}:{}: {}: {} violates the guard [[{}]] declared for '{}'; the values are left "
       "unchanged",
       g.file, g.line, g.column, model_->name(), values, g.text, g.variable);
-  slots_ = status_backup_;  // internals and propagators included
+  std::copy(status_backup_.begin(), status_backup_.end(), slots_);  // internals, propagators too
   changed_slots_.clear();
   throw std::invalid_argument(message);
 }
