@@ -154,14 +154,13 @@ void Network::build_pools() {
       models.emplace(&j->model(), j->model_ptr());
     }
   // Every pool builds its storage from the members' current slots before any installs.
-  const size_t ring = size_t(buffer_horizon()) + 1;
+  // One ring size for all pools; it never shrinks.
+  ring_ = std::max(ring_, size_t(buffer_horizon()) + 1);
   std::vector<std::pair<NeuronPool*, NeuronPool::Storage>> built;
   for (auto& [model, list] : members) {
     auto& pool = pools_[model];
     if (!pool) pool = std::make_unique<NeuronPool>(models[model]);
-    // Rings never shrink (input in flight keeps its place).
-    const size_t r = std::max(ring, pool->ring_size());
-    if (!pool->holds(list, r)) built.emplace_back(pool.get(), pool->build(list, r));
+    if (!pool->holds(list, ring_)) built.emplace_back(pool.get(), pool->build(list, ring_, step_));
   }
   for (auto& [pool, storage] : built) pool->install(std::move(storage));
   for (auto it = pools_.begin(); it != pools_.end();)
@@ -197,6 +196,49 @@ void Network::deliver(NodeId target, int64_t stamp, int64_t delay, double weight
   node(target).receive_spike(stamp + delay, weight, receptor, multiplicity, sender, stamp);
 }
 
+void Network::deliver_row(std::span<const StaticSynapse> row, int64_t stamp, double weight_factor,
+                          long multiplicity, NodeId sender) {
+  // Arrival step stamp + d lands in ring slot (stamp mod ring) + d, minus the ring once
+  // past its end (d < ring): no division per synapse.
+  const size_t base = size_t(stamp) % ring_;
+  auto slot_of = [&](const StaticSynapse& s) {
+    const size_t r = base + s.delay_steps;
+    return r >= ring_ ? r - ring_ : r;
+  };
+  // Targets are far apart in memory: fetch a few synapses ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i + kAhead < row.size()) {
+      const StaticSynapse& a = row[i + kAhead];
+      if (const Route& r = routes_[a.target]; r.pool) r.pool->prefetch(r.index, slot_of(a));
+    }
+    const StaticSynapse& s = row[i];
+    const Route& r = routes_[s.target];
+    if (r.pool)
+      r.pool->add_spike_at(r.index, slot_of(s), s.weight * weight_factor, s.receptor, multiplicity);
+    else
+      nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight * weight_factor, s.receptor,
+                                      multiplicity, sender, stamp);
+  }
+}
+
+void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
+                             const long* counts, NodeId sender) {
+  const size_t base = size_t(stamp) % ring_;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (counts[i] == 0) continue;
+    ++synaptic_events_;
+    const StaticSynapse& s = row[i];
+    const Route& r = routes_[s.target];
+    const size_t slot = base + s.delay_steps;
+    if (r.pool)
+      r.pool->add_spike_at(r.index, slot >= ring_ ? slot - ring_ : slot, s.weight, s.receptor, counts[i]);
+    else
+      nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight, s.receptor, counts[i],
+                                      sender, stamp);
+  }
+}
+
 void Network::fail(std::string message) {
   log_.add(message, true, "E-SIMULATION", message);
   if (failure_.empty()) failure_ = std::move(message);
@@ -210,17 +252,7 @@ void Network::deliver_events() {
     const uint32_t src = uint32_t(e.sender - 1);
     auto row = static_.row(src);
     synaptic_events_ += row.size();
-    // Targets are far apart in memory: fetch a few synapses ahead.
-    constexpr size_t kAhead = 8;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i + kAhead < row.size()) {
-        const StaticSynapse& a = row[i + kAhead];
-        if (const Route& r = routes_[a.target]; r.pool) r.pool->prefetch(r.index, e.stamp + a.delay_steps);
-      }
-      const StaticSynapse& s = row[i];
-      deliver_spike(s.target, e.stamp + s.delay_steps, s.weight * e.weight_factor, s.receptor,
-                    e.multiplicity, e.sender, e.stamp);
-    }
+    deliver_row(row, e.stamp, e.weight_factor, e.multiplicity, e.sender);
     for (size_t ci : plastic_out_[src])
       for (long m = 0; m < e.multiplicity; ++m)
         plastic_[ci]->send(*this, *nodes_[plastic_[ci]->target - 1], e.stamp);

@@ -89,14 +89,13 @@ class Network {
   // Delivers a spike from a connection into `target`, arriving delay steps after stamp.
   void deliver(NodeId target, int64_t stamp, int64_t delay, double weight, int receptor,
                long multiplicity, NodeId sender);
-  // A spike arriving in `step` at the node with index `target` (id - 1): an indexed add into
-  // its pool's input when it is a pooled neuron, else its receive_spike.
-  void deliver_spike(uint32_t target, int64_t step, double weight, int receptor, long multiplicity,
-                     NodeId sender, int64_t stamp) {
-    const Route& r = routes_[target];
-    if (r.pool) r.pool->add_spike(r.index, step, weight, receptor, multiplicity);
-    else nodes_[target]->receive_spike(step, weight, receptor, multiplicity, sender, stamp);
-  }
+  // Delivers one spike stamped `stamp` along `row` (weights times weight_factor).
+  void deliver_row(std::span<const StaticSynapse> row, int64_t stamp, double weight_factor,
+                   long multiplicity, NodeId sender);
+  // Delivers counts[i] spikes (none when 0) stamped `stamp` along row[i] (a
+  // poisson_generator's draws for one step); each nonzero count is one synaptic event.
+  void deliver_counts(std::span<const StaticSynapse> row, int64_t stamp, const long* counts,
+                      NodeId sender);
   // Horizon of the ring buffers: how far ahead a value may be written.
   int64_t buffer_horizon() const { return max_delay_ + min_delay_ + 1; }
   int64_t min_delay() const { return min_delay_; }
@@ -148,6 +147,7 @@ class Network {
     uint32_t index = 0;
   };
   std::vector<Route> routes_;
+  size_t ring_ = 0;  // the pools' ring size (steps)
 
   double h_;
   int64_t step_ = 0;

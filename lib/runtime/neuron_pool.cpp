@@ -29,7 +29,8 @@ NeuronPool::NeuronPool(std::shared_ptr<const LoadedModel> model) : model_(std::m
     throw std::logic_error(fmt::format("model '{}' has no compiled slice loop", model_->name()));
 }
 
-NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ring) const {
+NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ring,
+                                      int64_t now) const {
   Storage s;
   const size_t n = members.size();
   s.ring = ring;
@@ -39,14 +40,15 @@ NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ri
   for (size_t i = 0; i < n; ++i) {
     const JitNeuron* m = members[i];
     std::copy(m->slots(), m->slots() + stride_, s.rows.begin() + long(i * stride_));
-    // Input in flight stays (rings that grow start empty, as the per-neuron buffers did).
-    if (m->pool() != this || ring != ring_) continue;
+    if (m->pool() != this) continue;
+    // Input in flight (steps now+1 .. now+ring_-1) moves to its step's slot of the new ring.
     const size_t old = m->pool_index(), old_n = members_.size();
-    for (size_t r = 0; r < ring; ++r) {
-      std::copy_n(&spike_input_[(r * old_n + old) * 2 * ports_], 2 * ports_,
-                  &s.spike_input[(r * n + i) * 2 * ports_]);
-      std::copy_n(&current_input_[(r * old_n + old) * cports_], cports_,
-                  &s.current_input[(r * n + i) * cports_]);
+    for (int64_t step = now + 1; step < now + int64_t(ring_); ++step) {
+      const size_t from = size_t(step) % ring_, to = size_t(step) % ring;
+      std::copy_n(&spike_input_[(from * old_n + old) * 2 * ports_], 2 * ports_,
+                  &s.spike_input[(to * n + i) * 2 * ports_]);
+      std::copy_n(&current_input_[(from * old_n + old) * cports_], cports_,
+                  &s.current_input[(to * n + i) * cports_]);
     }
   }
   s.members = std::move(members);

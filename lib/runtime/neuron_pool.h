@@ -29,15 +29,16 @@ class NeuronPool {
   size_t size() const { return members_.size(); }
   size_t ring_size() const { return ring_; }
 
-  // New storage for `members` (node order) with input rings of `ring` steps: their current
-  // slot values and, for members already in this pool with rings of the same size, their
-  // pending input. Every pool builds before any installs (an instance may change pools).
+  // New storage for `members` (node order) with input rings of `ring` steps (all pools of a
+  // network share one ring size, so a delivery computes its ring slot once): their current
+  // slot values and, for members already in this pool, their input for the steps after
+  // `now`. Every pool builds before any installs (an instance may change pools).
   struct Storage {
     std::vector<JitNeuron*> members;
     size_t ring = 0;
     std::vector<double> rows, spike_input, current_input;
   };
-  Storage build(std::vector<JitNeuron*> members, size_t ring) const;
+  Storage build(std::vector<JitNeuron*> members, size_t ring, int64_t now) const;
   void install(Storage storage);  // the members now point at their rows
   bool holds(const std::vector<JitNeuron*>& members, size_t ring) const {
     return members == members_ && ring == ring_;
@@ -49,6 +50,10 @@ class NeuronPool {
   // A spike arriving in `step` at instance i (SEMANTICS.md 2.4: receptor, then the port by
   // the weight's sign); throws std::invalid_argument for a receptor the model lacks.
   void add_spike(size_t i, int64_t step, double weight, int receptor, long multiplicity) {
+    add_spike_at(i, size_t(step) % ring_, weight, receptor, multiplicity);
+  }
+  // The same with the ring slot (step % ring_size()) computed by the caller.
+  void add_spike_at(size_t i, size_t ring_slot, double weight, int receptor, long multiplicity) {
     size_t port;
     double w = weight;
     if (direct_ && receptor == 0) {
@@ -58,16 +63,16 @@ class NeuronPool {
     } else {
       port = route(i, receptor, w);
     }
-    double* cell = &spike_input_[((size_t(step) % ring_) * members_.size() + i) * 2 * ports_ + 2 * port];
+    double* cell = &spike_input_[(ring_slot * members_.size() + i) * 2 * ports_ + 2 * port];
     cell[0] += w * double(multiplicity);
     cell[1] += 1.0;
   }
   void add_current(size_t i, int64_t step, double value, int port) {
     current_input_[((size_t(step) % ring_) * members_.size() + i) * cports_ + size_t(port)] += value;
   }
-  // Hints the cache about the cell add_spike(i, step, ...) will touch.
-  void prefetch(size_t i, int64_t step) const {
-    __builtin_prefetch(&spike_input_[((size_t(step) % ring_) * members_.size() + i) * 2 * ports_]);
+  // Hints the cache about the cells add_spike_at(i, ring_slot, ...) will touch.
+  void prefetch(size_t i, size_t ring_slot) const {
+    __builtin_prefetch(&spike_input_[(ring_slot * members_.size() + i) * 2 * ports_]);
   }
 
   // What compiled code and callbacks share while the pool runs.
