@@ -1,22 +1,32 @@
 // The event loop. One simulate(T) runs min-delay slices until T; each slice does:
 //
-//   1. update nodes: every node advances through the steps of the slice (from+1 .. to) in
-//      node order. Neurons read the spikes and currents that arrive in each step from their
-//      ring buffers, run their compiled step, and emit spikes stamped with the step.
-//      Current generators and poisson_generators write straight into their targets' ring
-//      buffers: everything they send arrives after the slice (delay >= min_delay), so no
-//      node of this slice can see it early.
+//   0. (prepare, before the first slice of a simulate after a change) the neurons of each
+//      loaded model join its NeuronPool (runtime/neuron_pool.h): their slots become rows of
+//      one array, their input cells of the pool's ring arrays; the update list (below) and
+//      the delivery routes (node -> pool, row) are rebuilt.
+//   1. update nodes, in node order: the update list holds runs of consecutive nodes of one
+//      pool, each advanced by the model's compiled slice loop (codegen/range.cpp: every
+//      instance of the run through steps from+1 .. to, reading and clearing its input
+//      cells, running the step, testing its state for NaN/inf), and the other nodes
+//      (devices, parrots), each through its update(). Pooled neurons emit spikes stamped
+//      with the step through a callback. Current generators and poisson_generators write
+//      straight into their targets' input: everything they send arrives after the slice
+//      (delay >= min_delay), so no node of this slice can see it early.
 //   2. gather spikes: the spikes emitted in the slice are in events_, sorted by stamp
 //      (stable, so spikes of one step keep node order).
 //   3. deliver: each spike walks its sender's row of static synapses (ConnectionTable) and
-//      adds weight x multiplicity to the target's ring buffer at stamp + delay; plastic
-//      connections of the sender run their synapse model (SEMANTICS.md 5.2).
+//      adds weight x multiplicity to the target's input cell for stamp + delay (an indexed
+//      add into its pool, the ring slot computed once per spike); plastic connections of
+//      the sender run their synapse model (SEMANTICS.md 5.2).
 //   4. advance: time moves to the end of the slice; a failure raised inside compiled code
 //      during the slice is thrown now, with the kernel's state at the slice boundary.
 //
 // Slices are aligned to multiples of min_delay (the smallest delay of any connection), so
-// a spike delivered at the end of a slice is never due inside that slice. A threaded
-// engine runs phase 1 per VP on its own node range and gathers per-VP event lists in 2.
+// a spike delivered at the end of a slice is never due inside that slice. Where threads go:
+// a threaded engine gives each VP its own contiguous range of every pool (the slice loop
+// already takes begin/end) and of the other nodes in 1, its own event list in 2 and, in 3,
+// either delivers only into its own ranges (every VP reads all event lists) or writes
+// through per-VP buffers; rows of synapses are read-only during a slice.
 #include "runtime/network.h"
 
 #include "runtime/current_rng.h"
