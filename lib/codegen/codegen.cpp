@@ -63,7 +63,10 @@ std::unique_ptr<llvm::Module> Generator::run(FunctionNames& names) {
     names.rhs.push_back(rhs_fn(i));
     names.jacobians.push_back(m_.numeric_systems[i].jacobian.empty() ? std::string() : jacobian_fn(i));
   }
-  if (!m_.is_synapse) names.step = step_fn(names);
+  if (!m_.is_synapse) {
+    names.step = step_fn(names);
+    names.slice = slice_fn(names.step);
+  }
   names.recordable_inlines = recordable_inlines_fn();
   names.check_guards = check_guards_fn();
   return std::move(mod_);

@@ -22,6 +22,7 @@ struct FunctionNames {
   std::vector<std::string> jacobians;   // parallel too; empty name = no symbolic Jacobian
   std::string recordable_inlines;       // void(ctx, double* out): nir::Model::recordable_inlines
   std::string check_guards;             // int32(ctx): 0, or 1 + index of a failing nir::Guard
+  std::string slice;                    // void(ctx, const NjPoolSlice*): neurons only (range.cpp)
 };
 
 // Every symbol gets `prefix` so several models (and versions of one) share one JIT.

@@ -74,6 +74,9 @@ class Generator {
   // first that does not (nir::Model::guards order).
   std::string check_guards_fn();
   std::string step_fn(const FunctionNames& names);
+  // void slice(ctx, const NjPoolSlice*): a pool's instances through a slice (range.cpp).
+  std::string slice_fn(const std::string& step_name);
+  void mark_context_not_captured();
 
   // ---- values ----
 

@@ -197,6 +197,7 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
   code->recordable_inlines =
       reinterpret_cast<void (*)(NjContext*, double*)>(look(names.recordable_inlines));
   code->check_guards = reinterpret_cast<int32_t (*)(NjContext*)>(look(names.check_guards));
+  code->slice = reinterpret_cast<void (*)(NjContext*, const NjPoolSlice*)>(look(names.slice));
   if (!ok) {
     llvm::consumeError(rt->remove());
     return nullptr;

@@ -30,6 +30,8 @@ struct ModelCode {
   void (*recordable_inlines)(NjContext*, double* out) = nullptr;
   // 0 when the declared guards hold, else 1 + the index of the first failing nir::Guard.
   int32_t (*check_guards)(NjContext*) = nullptr;
+  // Neurons: advances a range of a pool's instances through a slice (nir/abi.h NjPoolSlice).
+  void (*slice)(NjContext*, const NjPoolSlice*) = nullptr;
   std::shared_ptr<void> resources;  // the model's ResourceTracker
 };
 

@@ -22,8 +22,38 @@ struct NjContext {
   const volatile bool* interrupt = &nestjit_no_interrupt;
 };
 
+// Pools (runtime/neuron_pool.h): what the compiled `slice` function needs to advance the
+// instances begin..end-1 of one pool through the steps from+1..to, each instance through
+// the whole slice before the next. Instance i's slots are rows[i*stride ...]; its spike
+// input for step k is spike_input[((k % ring_size) * instances + i) * 2 * ports + 2 * p]
+// (summed weight, then the received count, per spike port p), its continuous input
+// current_input[(k % ring_size) * instances * cports + i * cports + c]; both are read and
+// cleared by the compiled loop.
+struct NjPoolSlice {
+  double* rows;
+  void* const* hosts;      // the runtime object of each instance (NjContext::host)
+  const uint8_t* hooks;    // per instance: 1 = call the before-step hook, 2 = the after-step hook
+  double* spike_input;
+  double* current_input;
+  int64_t* step;           // the compiled loop writes the step it computes here
+  uint8_t* stop;           // a failure inside compiled code sets it: the instance stops
+  double* scratch;         // start-of-step values of the checked slots, for nestjit_rt_step_check
+  int64_t stride;          // slots per instance
+  int64_t instances;       // instances in the pool
+  int64_t begin, end;      // the instances to advance
+  int64_t from, to;        // steps from+1 .. to
+  int64_t ring_size;
+  double h;
+};
+
 // Functions the runtime provides to compiled code (registered by name with the JIT).
 extern "C" {
+// After a step in which a checked slot became NaN/inf or `stop` was set: `before` holds the
+// checked slots' start-of-step values (nir/checked_slots.h order). Nonzero: the instance
+// stops for the rest of the slice.
+int32_t nestjit_rt_step_check(NjContext* ctx, const double* before);
+// Per-instance work around a step: 1 before it (delay lines), 2 after it (samplers).
+void nestjit_rt_step_hook(NjContext* ctx, int32_t which);
 void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t nargs);
 int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system);
 double nestjit_rt_random_normal(NjContext* ctx, double mean, double sd);

@@ -239,13 +239,18 @@ void PoissonGenerator::update(Network& net, int64_t from, int64_t to) {
   if (lo > hi || !(rate_ > 0)) return;
   auto row = net.static_row(id);
   RandomStreams& streams = net.streams();
-  for (int64_t k = lo; k <= hi; ++k)
-    for (const StaticSynapse& s : row) {
-      const long n = sampler_(streams.for_node(s.target));
-      if (n == 0) continue;
-      net.count_deliveries(1);
-      net.node_at(s.target).receive_spike(k + s.delay_steps, s.weight, s.receptor, n, id, k);
+  counts_.resize(row.size());
+  for (int64_t k = lo; k <= hi; ++k) {
+    // One step's counts for every target, drawn in target order, then added to the
+    // targets' input in one pass.
+    if (streams.virtual_processes() == 1) {
+      Rng& rng = streams.vp(0);
+      for (size_t i = 0; i < row.size(); ++i) counts_[i] = sampler_(rng);
+    } else {
+      for (size_t i = 0; i < row.size(); ++i) counts_[i] = sampler_(streams.for_node(row[i].target));
     }
+    net.deliver_counts(row, k, counts_.data(), id);
+  }
 }
 
 // ---- dc_generator ----

@@ -67,6 +67,7 @@ class PoissonGenerator : public Node {
   double rate_ = 0.0;  // Hz
   DeviceWindow window_;
   PoissonSampler sampler_;
+  std::vector<long> counts_;  // one step's draws, per connection
 };
 
 // Current generators: active for the steps k with origin+start <= k h < origin+stop; the

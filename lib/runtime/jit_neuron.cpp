@@ -1,4 +1,5 @@
-// A neuron instance running compiled NESTML code, step by step in NEST's order.
+// A neuron instance running compiled NESTML code: its status, input validation, and the
+// per-instance work the pool's compiled loop calls back for (runtime/neuron_pool.h).
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -6,6 +7,8 @@
 #include <stdexcept>
 
 #include "runtime/network.h"
+#include "runtime/neuron_pool.h"
+#include "nir/checked_slots.h"
 #include "runtime/node.h"
 
 namespace nestjit::runtime {
@@ -32,9 +35,10 @@ std::string Node::check_input(bool, int) const { return model_name() + " takes n
 
 std::string JitNeuron::check_input(bool current, int receptor) const {
   if (current) {
-    if (receptor < 0 || receptor >= int(currents_.size()))
+    const int ports = int(model_->ir->continuous_ports.size());
+    if (receptor < 0 || receptor >= ports)
       return fmt::format("{} has {} continuous input port(s); receptor_type {} does not exist",
-                         model_->name(), currents_.size(), receptor);
+                         model_->name(), ports, receptor);
     return {};
   }
   const int n = int(receptors_.size());
@@ -82,14 +86,12 @@ std::vector<Receptor> receptors_of(const nir::Model& ir) {
 JitNeuron::JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution)
     : model_(std::move(model)) {
   const nir::Model& ir = *model_->ir;
-  model_->initialise(slots_, ctx_, static_cast<CodeHost*>(this), resolution);
+  model_->initialise(own_slots_, ctx_, static_cast<CodeHost*>(this), resolution);
+  slots_ = own_slots_.data();
 
   numeric_.resize(ir.numeric_systems.size());
   if (ir.numeric_solver == nir::NumericSolver::Cvode)
     for (auto& n : numeric_) n.use_cvode = true;
-  spike_sums_.resize(ir.spike_ports.size());
-  spike_flags_.resize(ir.spike_ports.size());
-  currents_.resize(ir.continuous_ports.size());
   set_up_layout();
 }
 
@@ -98,23 +100,29 @@ void JitNeuron::set_up_layout() {
   receptors_ = receptors_of(ir);
   watched_.clear();
   warn_only_.clear();
-  std::vector<bool> is_ode(ir.slots.size(), false);
-  for (const auto& v : ir.ode_vars)
-    if (v.slot >= 0) is_ode[size_t(v.slot)] = true;
-  for (size_t i = 0; i < ir.slots.size(); ++i) {
-    const bool convolution = ir.slots[i].role == nir::SlotRole::Convolution;
-    if (ir.slots[i].type != nir::ValueType::F64 ||
-        !(convolution || ir.slots[i].role == nir::SlotRole::State))
-      continue;
-    watched_.push_back(int(i));
-    warn_only_.push_back(!convolution && !is_ode[i]);
+  for (const auto& c : nir::checked_slots(ir)) {
+    watched_.push_back(c.slot);
+    warn_only_.push_back(c.warn_only);
   }
   snapshot_.resize(watched_.size());
   warned_.assign(watched_.size(), false);
 }
 
+void JitNeuron::place(NeuronPool* pool, size_t index, double* row) {
+  pool_ = pool;
+  pool_index_ = index;
+  slots_ = row;
+  ctx_.slots = row;
+  carried_input_.clear();
+  failed_ = pool->stop_flag();
+  own_slots_.clear();
+  own_slots_.shrink_to_fit();
+}
+
+int64_t JitNeuron::step_now() const { return pool_ ? pool_->current_step() : 0; }
+
 bool JitNeuron::check_finite_state() {
-  for (size_t i = 0; i < watched_.size() && !failed_; ++i) {
+  for (size_t i = 0; i < watched_.size() && !*failed_; ++i) {
     const double v = slots_[watched_[i]];
     if (std::isfinite(v)) continue;
     const std::string& name = model_->ir->slots[watched_[i]].name;
@@ -131,16 +139,22 @@ bool JitNeuron::check_finite_state() {
                            "exact solution produced it; a parameter such as a time constant "
                            "of 0 is the usual cause)",
                            describe(), name, v));
-    failed_ = true;
   }
-  if (failed_)
+  if (*failed_)
     for (size_t i = 0; i < watched_.size(); ++i) slots_[watched_[i]] = snapshot_[i];
-  return !failed_;
+  return !*failed_;
+}
+
+int32_t JitNeuron::check_step(const double* before) {
+  std::copy(before, before + watched_.size(), snapshot_.begin());
+  const bool ok = check_finite_state();
+  *failed_ = 0;
+  return ok ? 0 : 1;
 }
 
 void JitNeuron::recompute_internals() {
   model_->code->compute_internals(&ctx_);
-  model_->update_propagators(slots_.data(), ctx_.resolution);
+  model_->update_propagators(slots_, ctx_.resolution);
 }
 
 void JitNeuron::prepare(Network& net) {
@@ -158,89 +172,46 @@ void JitNeuron::prepare(Network& net) {
       delays_[i].next = 0;
     }
   }
-  size_t horizon = static_cast<size_t>(net.buffer_horizon());
-  for (auto& r : spike_sums_) r.resize(horizon);
-  for (auto& r : spike_flags_) r.resize(horizon);
-  for (auto& r : currents_) r.resize(horizon);
-  direct_ready_ = receptors_.size() == 1 && receptors_[0].excitatory >= 0;
-  if (direct_ready_) {
-    const int ports[2] = {receptors_[0].excitatory, receptors_[0].inhibitory};
-    direct_inhibitory_ = ports[1] >= 0;
-    for (int i = 0; i < 2; ++i) {
-      const int port = ports[i] >= 0 ? ports[i] : ports[0];
-      direct_[i] = {spike_sums_[port].data(), spike_flags_[port].data()};
-    }
-    direct_size_ = spike_sums_[ports[0]].size();
-  }
+  update_hooks();
+}
+
+void JitNeuron::update_hooks() {
+  if (pool_)
+    pool_->set_hooks(pool_index_, uint8_t((delays_.empty() ? 0 : 1) | (samplers_.empty() ? 0 : 2)));
 }
 
 void JitNeuron::receive_spike(int64_t step, double weight, int receptor, long multiplicity,
                               NodeId, int64_t) {
-  if (direct_ready_ && receptor == 0) {
-    const bool inhibitory = weight < 0 && direct_inhibitory_;
-    const DirectInput& in = direct_[inhibitory ? 1 : 0];
-    const size_t i = size_t(step) % direct_size_;
-    in.sum[i] += (inhibitory ? -weight : weight) * double(multiplicity);
-    in.flag[i] += 1.0;
-    return;
-  }
-  // With a single receptor NEST numbers it 0; with several they count from 1.
-  int index = receptors_.size() == 1 ? receptor : receptor - 1;
-  if (index < 0 || index >= int(receptors_.size()))
-    throw std::invalid_argument(fmt::format("{} has no receptor {}", describe(), receptor));
-  const Receptor& r = receptors_[index];
-  int port = r.excitatory;
-  double w = weight;
-  if (weight < 0 && r.inhibitory >= 0) {
-    port = r.inhibitory;
-    w = -weight;
-  } else if (port < 0) {
-    port = r.inhibitory;
-  }
-  spike_sums_[port].add(step, w * double(multiplicity));
-  spike_flags_[port].add(step, 1.0);
+  if (!pool_) throw std::logic_error(describe() + " takes input only once the network runs it");
+  pool_->add_spike(pool_index_, step, weight, receptor, multiplicity);
 }
 
 void JitNeuron::receive_current(int64_t step, double value, int receptor) {
-  if (receptor < 0 || receptor >= int(currents_.size()))
+  if (receptor < 0 || receptor >= int(model_->ir->continuous_ports.size()))
     throw std::invalid_argument(
         fmt::format("{} has no continuous input port {}", describe(), receptor));
-  currents_[receptor].add(step, value);
+  if (!pool_) throw std::logic_error(describe() + " takes input only once the network runs it");
+  pool_->add_current(pool_index_, step, value, receptor);
 }
 
 void JitNeuron::update(Network& net, int64_t from, int64_t to) {
-  ctx_.interrupt = net.interrupt_flag();
-  const nir::Model& ir = *model_->ir;
-  const double h = net.resolution();
-  set_current_rng(&net.rng());
-  failed_ = false;
-  for (int64_t k = from + 1; k <= to && !failed_; ++k) {
-    current_step_ = k;
-    // Phase 1: this step's spike input, read and cleared.
-    for (size_t p = 0; p < ir.spike_ports.size(); ++p) {
-      slots_[ir.spike_ports[p].sum_slot] = spike_sums_[p].take(k);
-      slots_[ir.spike_ports[p].received_slot] = spike_flags_[p].take(k);
-    }
+  if (pool_) pool_->update(net, pool_index_, pool_index_ + 1, from, to);
+}
+
+void JitNeuron::step_hook(NjContext* ctx, int which) {
+  if (which == 1) {
     // Phase 2: delayed variables.
+    const auto& ds = model_->ir->delays;
     for (size_t i = 0; i < delays_.size(); ++i) {
       DelayLine& line = delays_[i];
-      const auto& d = ir.delays[i];
-      line.values[line.next] = slots_[d.var_slot];
+      line.values[line.next] = slots_[ds[i].var_slot];
       line.next = (line.next + 1) % line.values.size();
-      slots_[d.value_slot] = line.values[line.next];
+      slots_[ds[i].value_slot] = line.values[line.next];
     }
-    ctx_.t = double(k) * h;
-    ctx_.timestep = h;
-    for (size_t i = 0; i < watched_.size(); ++i) snapshot_[i] = slots_[watched_[i]];
-    // Phases 3-9 are compiled into one function.
-    model_->code->step(&ctx_);
-    if (!check_finite_state()) break;
-    // Phase 10: continuous input delivered for this step is used from the next step on.
-    for (size_t c = 0; c < ir.continuous_ports.size(); ++c)
-      slots_[ir.continuous_ports[c].slot] = currents_[c].take(k);
-    // Phase 11: multimeter samples, stamped with the end of the step.
-    if (!samplers_.empty()) sample(k, h);
+    return;
   }
+  // Phase 11: multimeter samples, stamped with the end of the step.
+  if (!samplers_.empty()) sample(ctx, step_now(), ctx->resolution);
 }
 
 void JitNeuron::attach(Multimeter* mm, double resolution) {
@@ -266,15 +237,16 @@ void JitNeuron::attach(Multimeter* mm, double resolution) {
   }
   if (mm->values.size() < mm->record_from.size()) mm->values.resize(mm->record_from.size());
   samplers_.push_back(std::move(s));
+  update_hooks();
 }
 
-void JitNeuron::sample(int64_t step, double h) {
+void JitNeuron::sample(NjContext* ctx, int64_t step, double h) {
   bool inlines_ready = false;
   for (const Sampler& s : samplers_) {
     if (!s.mm->samples_at(step)) continue;
     if (!inlines_ready && !model_->ir->recordable_inlines.empty()) {
       inline_values_.resize(model_->ir->recordable_inlines.size());
-      model_->code->recordable_inlines(&ctx_, inline_values_.data());
+      model_->code->recordable_inlines(ctx, inline_values_.data());
       inlines_ready = true;
     }
     s.mm->times.push_back(double(step) * h);
@@ -288,13 +260,14 @@ void JitNeuron::sample(int64_t step, double h) {
 
 void JitNeuron::on_emit(double, double, int) {
   // Neurons ignore emit_spike's arguments (SEMANTICS.md 2); the spike is stamped t_k.
-  net_->emit(id, current_step_);
-  archive_.record(current_step_, double(current_step_) * net_->resolution(),
+  const int64_t step = step_now();
+  net_->emit(id, step);
+  archive_.record(step, double(step) * net_->resolution(),
                   double(net_->min_delay()) * net_->resolution());
 }
 
 void JitNeuron::on_failure(const std::string& message) {
-  failed_ = true;
+  *failed_ = 1;
   if (net_) net_->fail(message);
 }
 
@@ -305,7 +278,7 @@ void JitNeuron::on_warning(const std::string& key, const std::string& message, l
 std::string JitNeuron::describe() const {
   // 12 significant digits: step * h is not exact in binary (2.9000000000000004).
   return fmt::format("{} #{} at t = {:.12g} ms", model_->name(), id,
-                     net_ ? double(current_step_) * net_->resolution() : 0.0);
+                     net_ ? double(step_now()) * net_->resolution() : 0.0);
 }
 
 std::map<std::string, double> JitNeuron::get_status() const {

@@ -102,6 +102,11 @@ class CodeHost {
   // Tolerances of the numeric solvers (NEST's gsl_abs_error_tol, gsl_rel_error_tol).
   virtual double abs_tolerance() const { return 1e-6; }
   virtual double rel_tolerance() const { return 1e-6; }
+  // The pool loop's per-instance work (neurons; nir/abi.h nestjit_rt_step_hook and
+  // nestjit_rt_step_check): a hook around a step, and the decision after a step in which a
+  // checked slot became non-finite or a failure happened (nonzero: stop the instance).
+  virtual void step_hook(NjContext* ctx, int which) {}
+  virtual int32_t check_step(const double* before) { return 0; }
 };
 
 // Spectral radius of a numeric system's Jacobian at y (the stiffness estimate).

@@ -1,22 +1,32 @@
 // The event loop. One simulate(T) runs min-delay slices until T; each slice does:
 //
-//   1. update nodes: every node advances through the steps of the slice (from+1 .. to) in
-//      node order. Neurons read the spikes and currents that arrive in each step from their
-//      ring buffers, run their compiled step, and emit spikes stamped with the step.
-//      Current generators and poisson_generators write straight into their targets' ring
-//      buffers: everything they send arrives after the slice (delay >= min_delay), so no
-//      node of this slice can see it early.
+//   0. (prepare, before the first slice of a simulate after a change) the neurons of each
+//      loaded model join its NeuronPool (runtime/neuron_pool.h): their slots become rows of
+//      one array, their input cells of the pool's ring arrays; the update list (below) and
+//      the delivery routes (node -> pool, row) are rebuilt.
+//   1. update nodes, in node order: the update list holds runs of consecutive nodes of one
+//      pool, each advanced by the model's compiled slice loop (codegen/range.cpp: every
+//      instance of the run through steps from+1 .. to, reading and clearing its input
+//      cells, running the step, testing its state for NaN/inf), and the other nodes
+//      (devices, parrots), each through its update(). Pooled neurons emit spikes stamped
+//      with the step through a callback. Current generators and poisson_generators write
+//      straight into their targets' input: everything they send arrives after the slice
+//      (delay >= min_delay), so no node of this slice can see it early.
 //   2. gather spikes: the spikes emitted in the slice are in events_, sorted by stamp
 //      (stable, so spikes of one step keep node order).
 //   3. deliver: each spike walks its sender's row of static synapses (ConnectionTable) and
-//      adds weight x multiplicity to the target's ring buffer at stamp + delay; plastic
-//      connections of the sender run their synapse model (SEMANTICS.md 5.2).
+//      adds weight x multiplicity to the target's input cell for stamp + delay (an indexed
+//      add into its pool, the ring slot computed once per spike); plastic connections of
+//      the sender run their synapse model (SEMANTICS.md 5.2).
 //   4. advance: time moves to the end of the slice; a failure raised inside compiled code
 //      during the slice is thrown now, with the kernel's state at the slice boundary.
 //
 // Slices are aligned to multiples of min_delay (the smallest delay of any connection), so
-// a spike delivered at the end of a slice is never due inside that slice. A threaded
-// engine runs phase 1 per VP on its own node range and gathers per-VP event lists in 2.
+// a spike delivered at the end of a slice is never due inside that slice. Where threads go:
+// a threaded engine gives each VP its own contiguous range of every pool (the slice loop
+// already takes begin/end) and of the other nodes in 1, its own event list in 2 and, in 3,
+// either delivers only into its own ranges (every VP reads all event lists) or writes
+// through per-VP buffers; rows of synapses are read-only during a slice.
 #include "runtime/network.h"
 
 #include "runtime/current_rng.h"
@@ -145,8 +155,46 @@ void Network::prepare() {
   std::tie(min_delay_, max_delay_) = delay_range();
   plastic_out_.assign(nodes_.size(), {});
   for (size_t i = 0; i < plastic_.size(); ++i) plastic_out_[plastic_[i]->source - 1].push_back(i);
+  build_pools();
   for (auto& n : nodes_) n->prepare(*this);
   prepared_ = true;
+}
+
+void Network::build_pools() {
+  // Members of each model variant in node order.
+  std::map<const LoadedModel*, std::vector<JitNeuron*>> members;
+  std::map<const LoadedModel*, std::shared_ptr<const LoadedModel>> models;
+  for (auto& n : nodes_)
+    if (auto* j = dynamic_cast<JitNeuron*>(n.get())) {
+      members[&j->model()].push_back(j);
+      models.emplace(&j->model(), j->model_ptr());
+    }
+  // Every pool builds its storage from the members' current slots before any installs.
+  // One ring size for all pools; it never shrinks.
+  ring_ = std::max(ring_, size_t(buffer_horizon()) + 1);
+  std::vector<std::pair<NeuronPool*, NeuronPool::Storage>> built;
+  for (auto& [model, list] : members) {
+    auto& pool = pools_[model];
+    if (!pool) pool = std::make_unique<NeuronPool>(models[model]);
+    if (!pool->holds(list, ring_)) built.emplace_back(pool.get(), pool->build(list, ring_, step_));
+  }
+  for (auto& [pool, storage] : built) pool->install(std::move(storage));
+  for (auto it = pools_.begin(); it != pools_.end();)
+    it = members.count(it->first) ? std::next(it) : pools_.erase(it);
+  update_list_.clear();
+  routes_.assign(nodes_.size(), {});
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    auto* j = dynamic_cast<JitNeuron*>(nodes_[i].get());
+    if (!j) {
+      update_list_.push_back({nodes_[i].get(), nullptr, 0, 0});
+      continue;
+    }
+    const uint32_t index = uint32_t(j->pool_index());
+    routes_[i] = {j->pool(), index};
+    UpdateItem* last = update_list_.empty() ? nullptr : &update_list_.back();
+    if (last && last->pool == j->pool() && last->end == index) last->end = index + 1;
+    else update_list_.push_back({nullptr, j->pool(), index, index + 1});
+  }
 }
 
 void Network::emit(NodeId sender, int64_t step, long multiplicity, double weight_factor) {
@@ -164,6 +212,49 @@ void Network::deliver(NodeId target, int64_t stamp, int64_t delay, double weight
   node(target).receive_spike(stamp + delay, weight, receptor, multiplicity, sender, stamp);
 }
 
+void Network::deliver_row(std::span<const StaticSynapse> row, int64_t stamp, double weight_factor,
+                          long multiplicity, NodeId sender) {
+  // Arrival step stamp + d lands in ring slot (stamp mod ring) + d, minus the ring once
+  // past its end (d < ring): no division per synapse.
+  const size_t base = size_t(stamp) % ring_;
+  auto slot_of = [&](const StaticSynapse& s) {
+    const size_t r = base + s.delay_steps;
+    return r >= ring_ ? r - ring_ : r;
+  };
+  // Targets are far apart in memory: fetch a few synapses ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i + kAhead < row.size()) {
+      const StaticSynapse& a = row[i + kAhead];
+      if (const Route& r = routes_[a.target]; r.pool) r.pool->prefetch(r.index, slot_of(a));
+    }
+    const StaticSynapse& s = row[i];
+    const Route& r = routes_[s.target];
+    if (r.pool)
+      r.pool->add_spike_at(r.index, slot_of(s), s.weight * weight_factor, s.receptor, multiplicity);
+    else
+      nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight * weight_factor, s.receptor,
+                                      multiplicity, sender, stamp);
+  }
+}
+
+void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
+                             const long* counts, NodeId sender) {
+  const size_t base = size_t(stamp) % ring_;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (counts[i] == 0) continue;
+    ++synaptic_events_;
+    const StaticSynapse& s = row[i];
+    const Route& r = routes_[s.target];
+    const size_t slot = base + s.delay_steps;
+    if (r.pool)
+      r.pool->add_spike_at(r.index, slot >= ring_ ? slot - ring_ : slot, s.weight, s.receptor, counts[i]);
+    else
+      nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight, s.receptor, counts[i],
+                                      sender, stamp);
+  }
+}
+
 void Network::fail(std::string message) {
   log_.add(message, true, "E-SIMULATION", message);
   if (failure_.empty()) failure_ = std::move(message);
@@ -177,14 +268,7 @@ void Network::deliver_events() {
     const uint32_t src = uint32_t(e.sender - 1);
     auto row = static_.row(src);
     synaptic_events_ += row.size();
-    // Targets are far apart in memory: fetch a few synapses ahead.
-    constexpr size_t kAhead = 8;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i + kAhead < row.size()) __builtin_prefetch(nodes_[row[i + kAhead].target].get());
-      const StaticSynapse& s = row[i];
-      nodes_[s.target]->receive_spike(e.stamp + s.delay_steps, s.weight * e.weight_factor,
-                                      s.receptor, e.multiplicity, e.sender, e.stamp);
-    }
+    deliver_row(row, e.stamp, e.weight_factor, e.multiplicity, e.sender);
     for (size_t ci : plastic_out_[src])
       for (long m = 0; m < e.multiplicity; ++m)
         plastic_[ci]->send(*this, *nodes_[plastic_[ci]->target - 1], e.stamp);
@@ -211,7 +295,10 @@ bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
     if (interrupt && interrupt->exchange(false, std::memory_order_relaxed)) return false;
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
     if (before_slice) before_slice(step_, slice_end);            // the host's input
-    for (auto& n : nodes_) n->update(*this, step_, slice_end);  // 1. update nodes
+    for (const UpdateItem& u : update_list_) {                   // 1. update nodes
+      if (u.pool) u.pool->update(*this, u.begin, u.end, step_, slice_end);
+      else u.node->update(*this, step_, slice_end);
+    }
     step_ = slice_end;                                           // 4. advance
     deliver_events();                                            // 2. gather, 3. deliver
     if (!failure_.empty()) {

@@ -18,6 +18,7 @@
 #include "runtime/diagnostic_log.h"
 #include "runtime/connection_table.h"
 #include "runtime/devices.h"
+#include "runtime/neuron_pool.h"
 #include "runtime/node.h"
 #include "runtime/plastic_synapse.h"
 #include "runtime/random_streams.h"
@@ -88,6 +89,13 @@ class Network {
   // Delivers a spike from a connection into `target`, arriving delay steps after stamp.
   void deliver(NodeId target, int64_t stamp, int64_t delay, double weight, int receptor,
                long multiplicity, NodeId sender);
+  // Delivers one spike stamped `stamp` along `row` (weights times weight_factor).
+  void deliver_row(std::span<const StaticSynapse> row, int64_t stamp, double weight_factor,
+                   long multiplicity, NodeId sender);
+  // Delivers counts[i] spikes (none when 0) stamped `stamp` along row[i] (a
+  // poisson_generator's draws for one step); each nonzero count is one synaptic event.
+  void deliver_counts(std::span<const StaticSynapse> row, int64_t stamp, const long* counts,
+                      NodeId sender);
   // Horizon of the ring buffers: how far ahead a value may be written.
   int64_t buffer_horizon() const { return max_delay_ + min_delay_ + 1; }
   // Resource limits: the shortest and longest connection delay in steps as the next
@@ -124,7 +132,26 @@ class Network {
     double weight_factor;
   };
   void prepare();
+  void build_pools();
   void deliver_events();
+
+  // Pools (runtime/neuron_pool.h): one per loaded model (variant) with neurons in the
+  // network, rebuilt by prepare() when membership or ring size changed.
+  std::map<const LoadedModel*, std::unique_ptr<NeuronPool>> pools_;
+  // The update phase in node order: a run of consecutive nodes of one pool, or one node.
+  struct UpdateItem {
+    Node* node = nullptr;
+    NeuronPool* pool = nullptr;
+    uint32_t begin = 0, end = 0;  // the pool's instances
+  };
+  std::vector<UpdateItem> update_list_;
+  // Where a spike for node index i goes: its pool and row, or (pool null) the node itself.
+  struct Route {
+    NeuronPool* pool = nullptr;
+    uint32_t index = 0;
+  };
+  std::vector<Route> routes_;
+  size_t ring_ = 0;  // the pools' ring size (steps)
 
   double h_;
   int64_t step_ = 0;

@@ -12,13 +12,13 @@
 #include "nir/abi.h"
 #include "runtime/diagnostic_log.h"
 #include "runtime/loaded_model.h"
-#include "runtime/ring_buffer.h"
 #include "runtime/spike_archive.h"
 
 namespace nestjit::runtime {
 
 class Network;
 class Multimeter;
+class NeuronPool;
 
 using NodeId = uint64_t;  // 1-based, as the reference numbers nodes
 
@@ -77,12 +77,14 @@ struct Receptor {
 };
 std::vector<Receptor> receptors_of(const nir::Model& model);
 
-// A neuron whose dynamics are a loaded NESTML model.
+// A neuron whose dynamics are a loaded NESTML model. Until the network first prepares it,
+// it holds its own slots; then it is a handle onto its row of a NeuronPool
+// (runtime/neuron_pool.h), which advances it and takes its input.
 class JitNeuron : public Node, public CodeHost {
  public:
   JitNeuron(std::shared_ptr<const LoadedModel> model, double resolution);
   std::string model_name() const override { return model_->name(); }
-  void update(Network& net, int64_t from, int64_t to) override;
+  void update(Network& net, int64_t from, int64_t to) override;  // through its pool
   void receive_spike(int64_t step, double weight, int receptor, long multiplicity, NodeId sender,
                      int64_t stamp) override;
   void receive_current(int64_t step, double value, int receptor) override;
@@ -100,10 +102,27 @@ class JitNeuron : public Node, public CodeHost {
   void attach_log(DiagnosticLog* log) { log_ = log; }
 
   const LoadedModel& model() const { return *model_; }
+  std::shared_ptr<const LoadedModel> model_ptr() const { return model_; }
   // Starts sampling `mm`'s record_from list after every step whose time is a multiple of
   // its interval; throws if a name is not a recordable of this model.
   void attach(Multimeter* mm, double resolution);
   double slot(int i) const { return slots_[i]; }
+  const double* slots() const { return slots_; }
+  const NjContext& context() const { return ctx_; }
+  // Pools: the pool and row this instance lives in (null before the first prepare).
+  NeuronPool* pool() const { return pool_; }
+  size_t pool_index() const { return pool_index_; }
+  // Called by NeuronPool::install: `row` already holds this instance's slot values.
+  void place(NeuronPool* pool, size_t index, double* row);
+  // Input in flight that an instance took with it when it left its pool (a new vector size
+  // moves it to another model variant); the next pool it joins adds it to its rings.
+  struct CarriedInput {
+    int64_t step;
+    bool current;  // continuous port (value in sum) or spike port (sum, count)
+    int port;
+    double sum, count;
+  };
+  const std::vector<CarriedInput>& carried_input() const { return carried_input_; }
   void recompute_internals();
   void on_emit(double weight, double delay_ms, int nargs) override;
   void on_failure(const std::string& message) override;
@@ -112,22 +131,16 @@ class JitNeuron : public Node, public CodeHost {
   NumericState* numeric_state(int system) override { return &numeric_[size_t(system)]; }
   double abs_tolerance() const override { return abs_tol_; }
   double rel_tolerance() const override { return rel_tol_; }
+  void step_hook(NjContext* ctx, int which) override;
+  int32_t check_step(const double* before) override;
 
  private:
   std::vector<Receptor> receptors_;
-  // Delivery fast path for the common single-receptor case, set up by prepare(): the
-  // ring buffers of the excitatory [0] and inhibitory [1] port, read without indirection.
-  struct DirectInput {
-    double* sum = nullptr;
-    double* flag = nullptr;
-  };
-  DirectInput direct_[2];
-  size_t direct_size_ = 1;  // all of a neuron's ring buffers have the same size
-  bool direct_ready_ = false, direct_inhibitory_ = false;
-
   std::shared_ptr<const LoadedModel> model_;
-  std::vector<double> slots_;
-  std::vector<RingBuffer> spike_sums_, spike_flags_, currents_;
+  std::vector<double> own_slots_;  // before the first prepare
+  double* slots_ = nullptr;        // own_slots_ or the pool row
+  NeuronPool* pool_ = nullptr;
+  size_t pool_index_ = 0;
   SpikeArchive archive_;
   std::vector<NumericState> numeric_;
   struct DelayLine {
@@ -145,18 +158,22 @@ class JitNeuron : public Node, public CodeHost {
   };
   std::vector<Sampler> samplers_;
   std::vector<double> inline_values_;
-  void sample(int64_t step, double h);
-  int64_t current_step_ = 0;
-  // Set by a failed integration: the instance stops at the end of that step (the rest of
-  // the slice is not computed for it; simulate() then reports the failure).
-  bool failed_ = false;
-  // Real state and convolution slots, checked after every step. A value of an ODE or
-  // convolution state that became NaN or inf anywhere (an exact propagator, an update block,
-  // an onReceive) stops the instance, which then keeps the values of `snapshot_`, taken
-  // before the step: no solver can go on from there. Other real state is assigned by the
-  // model's own statements (`y = ln(x)`); upstream keeps whatever the model computed, -inf
-  // included, so there (`warn_only_`) a non-finite value is one W-NONFINITE warning per
-  // instance and variable, not a stop.
+  void sample(NjContext* ctx, int64_t step, double h);
+  void update_hooks();
+  // The step being computed (the pool's while it runs).
+  int64_t step_now() const;
+  // Set by a failed integration (the pool's stop flag once pooled): the instance stops at
+  // the end of that step (the rest of the slice is not computed for it; simulate() then
+  // reports the failure).
+  uint8_t own_failed_ = 0;
+  uint8_t* failed_ = &own_failed_;
+  // Real state and convolution slots (nir/checked_slots.h), checked after every step by
+  // the compiled loop. A value of an ODE or convolution state that became NaN or inf
+  // anywhere (an exact propagator, an update block, an onReceive) stops the instance, which
+  // then keeps the values of `snapshot_`, taken before the step: no solver can go on from
+  // there. Other real state is assigned by the model's own statements (`y = ln(x)`);
+  // upstream keeps whatever the model computed, -inf included, so there (`warn_only_`) a
+  // non-finite value is one W-NONFINITE warning per instance and variable, not a stop.
   std::vector<int> watched_;
   std::vector<double> snapshot_;
   std::vector<bool> warn_only_, warned_;
@@ -177,6 +194,8 @@ class JitNeuron : public Node, public CodeHost {
   std::vector<double> carried_slots(const LoadedModel& variant) const;
   void adopt_layout(std::shared_ptr<const LoadedModel> variant, std::vector<double> slots);
   void set_up_layout();  // what depends on model_'s layout: receptors, watched slots
+  std::vector<CarriedInput> carried_input_;
+  void leave_pool();     // back to own slots, input in flight into carried_input_
 };
 
 }  // namespace nestjit::runtime

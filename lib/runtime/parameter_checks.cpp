@@ -29,7 +29,7 @@ bool is_time_constant(const nir::Slot& s) {
 
 void JitNeuron::begin_status_change() {
   if (status_depth_++ > 0) return;
-  status_backup_ = slots_;
+  status_backup_.assign(slots_, slots_ + model_->ir->slots.size());
   backup_model_ = model_;
   changed_slots_.clear();
 }

@@ -43,13 +43,9 @@ PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
   }
 }
 
-long PoissonSampler::operator()(Rng& rng) const {
+long PoissonSampler::large(Rng& rng) const {
   if (!(mean_ > 0.0)) return 0;
-  if (cdf_.empty()) return std::poisson_distribution<long>(mean_)(rng);
-  const double u = uniform01(rng);
-  size_t k = 0;
-  while (k < cdf_.size() && u >= cdf_[k]) ++k;
-  return long(k);
+  return std::poisson_distribution<long>(mean_)(rng);
 }
 
 }  // namespace nestjit::runtime

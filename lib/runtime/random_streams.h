@@ -45,9 +45,21 @@ class PoissonSampler {
  public:
   explicit PoissonSampler(double mean = 0.0);
   double mean() const { return mean_; }
-  long operator()(Rng& rng) const;
+  long operator()(Rng& rng) const {
+    if (cdf_.empty()) return large(rng);
+    const double u = uniform01(rng);
+    // The CDF is non-decreasing, so the entries u passes are a prefix: count the first few
+    // without branches (small means end there), then walk on.
+    const size_t head = cdf_.size() < 8 ? cdf_.size() : 8;
+    size_t k = 0;
+    for (size_t j = 0; j < head; ++j) k += u >= cdf_[j] ? 1 : 0;
+    if (k == head)
+      while (k < cdf_.size() && u >= cdf_[k]) ++k;
+    return long(k);
+  }
 
  private:
+  long large(Rng& rng) const;  // no table: mean 0 or above the table's limit
   double mean_;
   std::vector<double> cdf_;
 };

@@ -225,6 +225,12 @@ void nestjit_rt_index_error(NjContext* ctx, const char* vector, int64_t index, i
                                count, host->describe()));
 }
 
+int32_t nestjit_rt_step_check(NjContext* ctx, const double* before) {
+  return host_of(ctx)->check_step(before);
+}
+
+void nestjit_rt_step_hook(NjContext* ctx, int32_t which) { host_of(ctx)->step_hook(ctx, which); }
+
 }  // extern "C"
 
 namespace runtime {
@@ -242,6 +248,8 @@ const jit::SymbolList& runtime_symbols() {
       {"nestjit_rt_print_value", reinterpret_cast<void*>(&nestjit_rt_print_value)},
       {"nestjit_rt_print_end", reinterpret_cast<void*>(&nestjit_rt_print_end)},
       {"nestjit_rt_index_error", reinterpret_cast<void*>(&nestjit_rt_index_error)},
+      {"nestjit_rt_step_check", reinterpret_cast<void*>(&nestjit_rt_step_check)},
+      {"nestjit_rt_step_hook", reinterpret_cast<void*>(&nestjit_rt_step_hook)},
   };
   return list;
 }

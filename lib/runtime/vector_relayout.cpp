@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "runtime/network.h"
+#include "runtime/neuron_pool.h"
 #include "runtime/node.h"
 
 namespace nestjit::runtime {
@@ -92,9 +93,10 @@ std::vector<double> JitNeuron::carried_slots(const LoadedModel& variant) const {
   return slots;
 }
 
-// Moves the instance to `variant` with these slot values. Spikes and currents already in
-// the ring buffers stay with their port (by name); multimeters keep sampling their
-// variables (by name; refused when one of them would disappear).
+// Moves the instance to `variant` with these slot values. It leaves its pool (the next
+// prepare() puts it into the variant's pool); spikes and currents in flight go with it and
+// stay with their port (by name); multimeters keep sampling their variables (by name;
+// refused when one of them would disappear).
 void JitNeuron::adopt_layout(std::shared_ptr<const LoadedModel> variant, std::vector<double> slots) {
   const nir::Model& old_ir = *model_->ir;
   const nir::Model& ir = *variant->ir;
@@ -111,18 +113,19 @@ void JitNeuron::adopt_layout(std::shared_ptr<const LoadedModel> variant, std::ve
             "size", describe(), name));
       src = it->second;
     }
-  auto carry_buffers = [](const auto& old_ports, const auto& new_ports, std::vector<RingBuffer>& old_buffers) {
-    std::vector<RingBuffer> out(new_ports.size());
-    for (size_t p = 0; p < new_ports.size(); ++p)
-      for (size_t q = 0; q < old_ports.size(); ++q)
-        if (old_ports[q].name == new_ports[p].name) out[p] = std::move(old_buffers[q]);
-    return out;
+  leave_pool();
+  auto port_index = [](const auto& ports, const std::string& name) {
+    for (size_t p = 0; p < ports.size(); ++p)
+      if (ports[p].name == name) return int(p);
+    return -1;
   };
-  std::vector<RingBuffer> sums = carry_buffers(old_ir.spike_ports, ir.spike_ports, spike_sums_);
-  std::vector<RingBuffer> flags = carry_buffers(old_ir.spike_ports, ir.spike_ports, spike_flags_);
-  currents_ = carry_buffers(old_ir.continuous_ports, ir.continuous_ports, currents_);
-  spike_sums_ = std::move(sums);
-  spike_flags_ = std::move(flags);
+  std::vector<CarriedInput> carried;
+  for (CarriedInput c : carried_input_) {
+    c.port = c.current ? port_index(ir.continuous_ports, old_ir.continuous_ports[size_t(c.port)].name)
+                       : port_index(ir.spike_ports, old_ir.spike_ports[size_t(c.port)].name);
+    if (c.port >= 0) carried.push_back(c);  // input to a port the new size drops is gone
+  }
+  carried_input_ = std::move(carried);
   samplers_ = std::move(samplers);
   std::vector<int> changed;
   for (int c : changed_slots_)
@@ -141,10 +144,10 @@ void JitNeuron::adopt_layout(std::shared_ptr<const LoadedModel> variant, std::ve
   }
   delays_.resize(ir.delays.size());
   model_ = std::move(variant);
-  slots_ = std::move(slots);
-  ctx_.slots = slots_.data();
+  own_slots_ = std::move(slots);
+  slots_ = own_slots_.data();
+  ctx_.slots = slots_;
   ctx_.model = model_.get();
-  direct_ready_ = false;  // prepare() points the fast path at the new buffers
   inline_values_.clear();
   set_up_layout();
 }
@@ -154,8 +157,20 @@ void JitNeuron::restore_status_backup() {
     adopt_layout(backup_model_, status_backup_);
     return;
   }
-  slots_ = status_backup_;
-  ctx_.slots = slots_.data();
+  std::copy(status_backup_.begin(), status_backup_.end(), slots_);
+}
+
+void JitNeuron::leave_pool() {
+  if (!pool_) return;
+  carried_input_ = pool_->input_after(pool_index_, net_ ? net_->current_step() : 0);
+  own_slots_.assign(slots_, slots_ + model_->ir->slots.size());
+  slots_ = own_slots_.data();
+  ctx_.slots = slots_;
+  pool_ = nullptr;
+  pool_index_ = 0;
+  own_failed_ = 0;
+  failed_ = &own_failed_;
+  if (net_) net_->invalidate();  // the next simulate rebuilds the pools
 }
 
 }  // namespace nestjit::runtime

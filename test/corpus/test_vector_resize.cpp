@@ -303,3 +303,50 @@ TEST_CASE("vector resize: copy_model and set_defaults with another size create r
   CHECK(k.get_status(m[1]).count("g_2") == 1);
   CHECK(k.get_status(m[1]).count("g_3") == 0);
 }
+
+TEST_CASE("vector resize: spikes in flight when an instance changes layout reach it in the new one") {
+  // Kernel a resizes instance 1 from N = 2 to 3 at t = 10 ms while spikes sent at 8.5 and
+  // 9.5 ms are still in flight (delay 2 ms); kernel b has N = 3 from the start. The elements
+  // both layouts share (g_0, g_1) must follow the same trace in both, for both instances
+  // (instance 2 is not resized, but its pool is rebuilt around it).
+  std::string three = kSized;
+  replace_all(three, "N integer = 2", "N integer = 3");
+  auto run = [](nestjit::Kernel& k, bool resize) {
+    auto n = k.create("sized", 2);
+    auto mm = k.create("multimeter", 1,
+                       {{"interval", k.resolution()}, {"record_from", std::vector<std::string>{"g_0", "g_1"}}});
+    k.connect(mm, n);
+    for (int r = 1; r <= 2; ++r) {
+      auto sg = k.create("spike_generator", 1,
+                         {{"spike_times", std::vector<double>{3.0, 8.5 + r - 1, 14.0}}});
+      nestjit::SynSpec syn;
+      syn.weight = 0.5 * r;
+      syn.delay = 2.0;
+      syn.receptor_type = r;
+      k.connect(sg, n, nestjit::ConnRule::all_to_all, syn);
+    }
+    k.simulate(10.0);
+    if (resize) k.set_status(nestjit::NodeCollection{n.first, 1, n.epoch}, {{"N", 3.0}});
+    k.simulate(10.0);
+    return k.multimeter_events(mm[0]);
+  };
+  nestjit::Kernel a, b;
+  REQUIRE(a.install_source("sized", kSized).ok);
+  REQUIRE(b.install_source("sized", three).ok);
+  auto ea = run(a, true), eb = run(b, false);
+  REQUIRE(ea.times == eb.times);
+  REQUIRE(ea.senders == eb.senders);
+  for (const char* name : {"g_0", "g_1"}) {
+    CAPTURE(name);
+    const auto& va = ea.values.at(name);
+    const auto& vb = eb.values.at(name);
+    REQUIRE(va.size() == vb.size());
+    for (size_t i = 0; i < va.size(); ++i) CHECK(va[i] == vb[i]);
+  }
+  // The spikes that were in flight at 10 ms arrived: g_1 jumps at 11.5 ms (sent at 9.5).
+  bool jumped = false;
+  for (size_t i = 1; i < ea.times.size(); ++i)
+    if (std::fabs(ea.times[i] - 11.6) < 1e-9 && ea.senders[i] == 1)
+      jumped = ea.values.at("g_1")[i] > 0.5;
+  CHECK(jumped);
+}

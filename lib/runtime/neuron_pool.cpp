@@ -1,0 +1,128 @@
+// A pool of neuron instances: storage, (re)building at prepare time, and the call into the
+// compiled slice loop.
+#include "runtime/neuron_pool.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "nir/checked_slots.h"
+#include "runtime/network.h"
+
+namespace nestjit::runtime {
+
+void set_current_rng(std::mt19937_64* r);
+
+NeuronPool::NeuronPool(std::shared_ptr<const LoadedModel> model) : model_(std::move(model)) {
+  const nir::Model& ir = *model_->ir;
+  stride_ = ir.slots.size();
+  ports_ = ir.spike_ports.size();
+  cports_ = ir.continuous_ports.size();
+  checked_ = nir::checked_slots(ir).size();
+  receptors_ = receptors_of(ir);
+  direct_ = receptors_.size() == 1 && receptors_[0].excitatory >= 0;
+  if (direct_) {
+    direct_excitatory_ = receptors_[0].excitatory;
+    direct_inhibitory_ = receptors_[0].inhibitory;
+  }
+  if (!model_->code->slice)
+    throw std::logic_error(fmt::format("model '{}' has no compiled slice loop", model_->name()));
+}
+
+NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ring,
+                                      int64_t now) const {
+  Storage s;
+  const size_t n = members.size();
+  s.ring = ring;
+  s.rows.resize(n * stride_);
+  s.spike_input.assign(ring * n * 2 * ports_, 0.0);
+  s.current_input.assign(ring * n * cports_, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    const JitNeuron* m = members[i];
+    std::copy(m->slots(), m->slots() + stride_, s.rows.begin() + long(i * stride_));
+    // An instance that came from another pool (a model variant) brings its input along.
+    for (const auto& c : m->carried_input()) {
+      if (c.step <= now || c.step >= now + int64_t(ring)) continue;
+      const size_t r = size_t(c.step) % ring;
+      if (c.current) {
+        s.current_input[(r * n + i) * cports_ + size_t(c.port)] += c.sum;
+      } else {
+        double* cell = &s.spike_input[(r * n + i) * 2 * ports_ + 2 * size_t(c.port)];
+        cell[0] += c.sum;
+        cell[1] += c.count;
+      }
+    }
+    if (m->pool() != this) continue;
+    // Input in flight (steps now+1 .. now+ring_-1) moves to its step's slot of the new ring.
+    const size_t old = m->pool_index(), old_n = members_.size();
+    for (int64_t step = now + 1; step < now + int64_t(ring_); ++step) {
+      const size_t from = size_t(step) % ring_, to = size_t(step) % ring;
+      std::copy_n(&spike_input_[(from * old_n + old) * 2 * ports_], 2 * ports_,
+                  &s.spike_input[(to * n + i) * 2 * ports_]);
+      std::copy_n(&current_input_[(from * old_n + old) * cports_], cports_,
+                  &s.current_input[(to * n + i) * cports_]);
+    }
+  }
+  s.members = std::move(members);
+  return s;
+}
+
+void NeuronPool::install(Storage s) {
+  members_ = std::move(s.members);
+  ring_ = s.ring;
+  rows_ = std::move(s.rows);
+  spike_input_ = std::move(s.spike_input);
+  current_input_ = std::move(s.current_input);
+  hosts_.resize(members_.size());
+  hooks_.assign(members_.size(), 0);
+  scratch_.assign(std::max<size_t>(checked_, 1), 0.0);
+  for (size_t i = 0; i < members_.size(); ++i) {
+    members_[i]->place(this, i, &rows_[i * stride_]);
+    hosts_[i] = static_cast<CodeHost*>(members_[i]);
+  }
+  if (!members_.empty()) ctx_ = members_[0]->context();
+}
+
+std::vector<JitNeuron::CarriedInput> NeuronPool::input_after(size_t i, int64_t now) const {
+  std::vector<JitNeuron::CarriedInput> out;
+  const size_t n = members_.size();
+  for (int64_t step = now + 1; step < now + int64_t(ring_); ++step) {
+    const size_t r = size_t(step) % ring_;
+    for (size_t p = 0; p < ports_; ++p) {
+      const double* cell = &spike_input_[(r * n + i) * 2 * ports_ + 2 * p];
+      if (cell[0] != 0.0 || cell[1] != 0.0) out.push_back({step, false, int(p), cell[0], cell[1]});
+    }
+    for (size_t p = 0; p < cports_; ++p)
+      if (double v = current_input_[(r * n + i) * cports_ + p]; v != 0.0)
+        out.push_back({step, true, int(p), v, 0.0});
+  }
+  return out;
+}
+
+size_t NeuronPool::route(size_t i, int receptor, double& weight) const {
+  // With a single receptor it is numbered 0; with several they count from 1.
+  const int index = receptors_.size() == 1 ? receptor : receptor - 1;
+  if (index < 0 || index >= int(receptors_.size()))
+    throw std::invalid_argument(fmt::format("{} has no receptor {}", members_[i]->describe(), receptor));
+  const Receptor& r = receptors_[size_t(index)];
+  if (weight < 0 && r.inhibitory >= 0) {
+    weight = -weight;
+    return size_t(r.inhibitory);
+  }
+  return size_t(r.excitatory >= 0 ? r.excitatory : r.inhibitory);
+}
+
+void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, int64_t to) {
+  if (begin >= end || from >= to) return;
+  set_current_rng(&net.rng());
+  ctx_.interrupt = net.interrupt_flag();
+  ctx_.resolution = net.resolution();
+  stop_ = 0;
+  NjPoolSlice s{rows_.data(), hosts_.data(), hooks_.data(), spike_input_.data(),
+                current_input_.data(), &step_, &stop_, scratch_.data(), int64_t(stride_),
+                int64_t(members_.size()), int64_t(begin), int64_t(end), from, to,
+                int64_t(ring_), net.resolution()};
+  model_->code->slice(&ctx_, &s);
+}
+
+}  // namespace nestjit::runtime

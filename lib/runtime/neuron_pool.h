@@ -1,0 +1,105 @@
+// The instances of one loaded model (one slot layout) in a network, stored together and
+// advanced by the model's compiled slice loop (codegen/range.cpp; layout: nir/abi.h
+// NjPoolSlice). Instance i's slots are row i of one array (stride = slot count, so the
+// compiled per-instance code is unchanged); its spike input is cell (ring slot, i) of one
+// array with, per spike port, the summed weight and the received count side by side, so a
+// delivery is one indexed add and the loop reads a contiguous block per step. JitNeuron is
+// a handle onto its row.
+//
+// Threads: a later engine gives each thread a contiguous range of every pool (update()
+// takes begin/end); rows and the input cells of an instance belong to the thread owning
+// it, and deliveries into another thread's range would go through that thread's buffer.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "nir/abi.h"
+#include "runtime/loaded_model.h"
+#include "runtime/node.h"
+
+namespace nestjit::runtime {
+
+class Network;
+
+class NeuronPool {
+ public:
+  explicit NeuronPool(std::shared_ptr<const LoadedModel> model);
+  const LoadedModel& model() const { return *model_; }
+  size_t size() const { return members_.size(); }
+  size_t ring_size() const { return ring_; }
+
+  // New storage for `members` (node order) with input rings of `ring` steps (all pools of a
+  // network share one ring size, so a delivery computes its ring slot once): their current
+  // slot values and, for members already in this pool, their input for the steps after
+  // `now`. Every pool builds before any installs (an instance may change pools).
+  struct Storage {
+    std::vector<JitNeuron*> members;
+    size_t ring = 0;
+    std::vector<double> rows, spike_input, current_input;
+  };
+  Storage build(std::vector<JitNeuron*> members, size_t ring, int64_t now) const;
+  void install(Storage storage);  // the members now point at their rows
+  // Instance i's input for the steps after `now`, for an instance that leaves the pool.
+  std::vector<JitNeuron::CarriedInput> input_after(size_t i, int64_t now) const;
+  bool holds(const std::vector<JitNeuron*>& members, size_t ring) const {
+    return members == members_ && ring == ring_;
+  }
+
+  // Advances instances begin..end-1 through steps from+1..to.
+  void update(Network& net, size_t begin, size_t end, int64_t from, int64_t to);
+
+  // A spike arriving in `step` at instance i (SEMANTICS.md 2.4: receptor, then the port by
+  // the weight's sign); throws std::invalid_argument for a receptor the model lacks.
+  void add_spike(size_t i, int64_t step, double weight, int receptor, long multiplicity) {
+    add_spike_at(i, size_t(step) % ring_, weight, receptor, multiplicity);
+  }
+  // The same with the ring slot (step % ring_size()) computed by the caller.
+  void add_spike_at(size_t i, size_t ring_slot, double weight, int receptor, long multiplicity) {
+    size_t port;
+    double w = weight;
+    if (direct_ && receptor == 0) {
+      const bool inhibitory = weight < 0 && direct_inhibitory_ >= 0;
+      port = size_t(inhibitory ? direct_inhibitory_ : direct_excitatory_);
+      if (inhibitory) w = -weight;
+    } else {
+      port = route(i, receptor, w);
+    }
+    double* cell = &spike_input_[(ring_slot * members_.size() + i) * 2 * ports_ + 2 * port];
+    cell[0] += w * double(multiplicity);
+    cell[1] += 1.0;
+  }
+  void add_current(size_t i, int64_t step, double value, int port) {
+    current_input_[((size_t(step) % ring_) * members_.size() + i) * cports_ + size_t(port)] += value;
+  }
+  // Hints the cache about the cells add_spike_at(i, ring_slot, ...) will touch.
+  void prefetch(size_t i, size_t ring_slot) const {
+    __builtin_prefetch(&spike_input_[(ring_slot * members_.size() + i) * 2 * ports_]);
+  }
+
+  // What compiled code and callbacks share while the pool runs.
+  int64_t current_step() const { return step_; }
+  uint8_t* stop_flag() { return &stop_; }
+  void set_hooks(size_t i, uint8_t hooks) { hooks_[i] = hooks; }
+
+ private:
+  size_t route(size_t i, int receptor, double& weight) const;
+
+  std::shared_ptr<const LoadedModel> model_;
+  size_t stride_, ports_, cports_, checked_;
+  std::vector<Receptor> receptors_;
+  // The single-receptor case: its excitatory and inhibitory port (-1: none).
+  bool direct_ = false;
+  int direct_excitatory_ = -1, direct_inhibitory_ = -1;
+
+  std::vector<JitNeuron*> members_;
+  std::vector<void*> hosts_;
+  std::vector<uint8_t> hooks_;
+  size_t ring_ = 0;
+  std::vector<double> rows_, spike_input_, current_input_, scratch_;
+  int64_t step_ = 0;
+  uint8_t stop_ = 0;
+  NjContext ctx_{};
+};
+
+}  // namespace nestjit::runtime
