@@ -47,7 +47,7 @@ NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ri
       if (c.current) {
         s.current_input[(r * n + i) * cports_ + size_t(c.port)] += c.sum;
       } else {
-        double* cell = &s.spike_input[(r * n + i) * 2 * ports_ + 2 * size_t(c.port)];
+        double* cell = (s.spike_input.data() + ((r * n + i) * 2 * ports_ + 2 * size_t(c.port)));
         cell[0] += c.sum;
         cell[1] += c.count;
       }
@@ -57,10 +57,10 @@ NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ri
     const size_t old = m->pool_index(), old_n = members_.size();
     for (int64_t step = now + 1; step < now + int64_t(ring_); ++step) {
       const size_t from = size_t(step) % ring_, to = size_t(step) % ring;
-      std::copy_n(&spike_input_[(from * old_n + old) * 2 * ports_], 2 * ports_,
-                  &s.spike_input[(to * n + i) * 2 * ports_]);
-      std::copy_n(&current_input_[(from * old_n + old) * cports_], cports_,
-                  &s.current_input[(to * n + i) * cports_]);
+      std::copy_n((spike_input_.data() + ((from * old_n + old) * 2 * ports_)), 2 * ports_,
+                  (s.spike_input.data() + ((to * n + i) * 2 * ports_)));
+      std::copy_n((current_input_.data() + ((from * old_n + old) * cports_)), cports_,
+                  (s.current_input.data() + ((to * n + i) * cports_)));
     }
   }
   s.members = std::move(members);
@@ -77,7 +77,7 @@ void NeuronPool::install(Storage s) {
   hooks_.assign(members_.size(), 0);
   scratch_.assign(std::max<size_t>(checked_, 1), 0.0);
   for (size_t i = 0; i < members_.size(); ++i) {
-    members_[i]->place(this, i, &rows_[i * stride_]);
+    members_[i]->place(this, i, (rows_.data() + (i * stride_)));
     hosts_[i] = static_cast<CodeHost*>(members_[i]);
   }
   if (!members_.empty()) ctx_ = members_[0]->context();
@@ -89,7 +89,7 @@ std::vector<JitNeuron::CarriedInput> NeuronPool::input_after(size_t i, int64_t n
   for (int64_t step = now + 1; step < now + int64_t(ring_); ++step) {
     const size_t r = size_t(step) % ring_;
     for (size_t p = 0; p < ports_; ++p) {
-      const double* cell = &spike_input_[(r * n + i) * 2 * ports_ + 2 * p];
+      const double* cell = (spike_input_.data() + ((r * n + i) * 2 * ports_ + 2 * p));
       if (cell[0] != 0.0 || cell[1] != 0.0) out.push_back({step, false, int(p), cell[0], cell[1]});
     }
     for (size_t p = 0; p < cports_; ++p)

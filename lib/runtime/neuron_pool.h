@@ -65,7 +65,7 @@ class NeuronPool {
     } else {
       port = route(i, receptor, w);
     }
-    double* cell = &spike_input_[(ring_slot * members_.size() + i) * 2 * ports_ + 2 * port];
+    double* cell = (spike_input_.data() + ((ring_slot * members_.size() + i) * 2 * ports_ + 2 * port));
     cell[0] += w * double(multiplicity);
     cell[1] += 1.0;
   }
@@ -74,7 +74,7 @@ class NeuronPool {
   }
   // Hints the cache about the cells add_spike_at(i, ring_slot, ...) will touch.
   void prefetch(size_t i, size_t ring_slot) const {
-    __builtin_prefetch(&spike_input_[(ring_slot * members_.size() + i) * 2 * ports_]);
+    __builtin_prefetch((spike_input_.data() + ((ring_slot * members_.size() + i) * 2 * ports_)));
   }
 
   // What compiled code and callbacks share while the pool runs.
