@@ -237,6 +237,18 @@ PYBIND11_MODULE(_nestjit, m) {
              for (const auto& [name, values] : ev.values) out[py::str(name)] = to_array(values);
              return out;
            })
+      .def("weight_events",
+           [](const Kernel& k, uint64_t recorder) {
+             auto ev = k.weight_events(recorder);
+             py::dict out;
+             out["senders"] = to_array(std::vector<int64_t>(ev.senders.begin(), ev.senders.end()));
+             out["targets"] = to_array(std::vector<int64_t>(ev.targets.begin(), ev.targets.end()));
+             out["times"] = to_array(ev.times);
+             out["weights"] = to_array(ev.weights);
+             out["receptors"] = to_array(std::vector<int64_t>(ev.receptors.begin(), ev.receptors.end()));
+             out["ports"] = to_array(std::vector<int64_t>(ev.ports.begin(), ev.ports.end()));
+             return out;
+           })
       .def("model_info", &Kernel::model_info)
       .def("models", &Kernel::models)
       .def("get_defaults",

@@ -32,6 +32,10 @@ def to_value(key, value):
         return float(value)
     if isinstance(value, str):
         return value
+    if type(value).__name__ == "NodeCollection":  # a device named by its handle (weight_recorder)
+        if len(value) != 1:
+            raise _nestjit.NESTError(f"property '{key}' names one node, not {len(value)}")
+        return float(value.tolist()[0])
     if hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0:  # numpy scalar
         return float(value)
     try:

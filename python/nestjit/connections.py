@@ -135,6 +135,9 @@ def _values(syn, rule, conn, n_pre, n_post):
                                    "available in nestjit (only weight and delay are drawn)")
             numbers[key] = value.distribution(f"Connect: '{key}'")
             continue
+        if type(value).__name__ == "NodeCollection" and len(value) == 1:
+            numbers[key] = float(value.tolist()[0])  # volume_transmitter: a node's id
+            continue
         if isinstance(value, bool) or isinstance(value, str) or isinstance(value, dict):
             raise NESTError(f"Connect: '{key}' must be a number, an array or a distribution, "
                             f"not {value!r}")

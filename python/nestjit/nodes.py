@@ -3,7 +3,7 @@ from ._kernel import kernel, pythonic, to_value
 from .errors import NESTError, NotAvailable
 from .random import Parameter, draw
 
-RECORDERS = ("spike_recorder", "multimeter")
+RECORDERS = ("spike_recorder", "multimeter", "weight_recorder")
 
 
 def _events(node_id, model):
@@ -12,7 +12,19 @@ def _events(node_id, model):
         return k.spike_events(node_id)
     if model == "multimeter":
         return k.multimeter_events(node_id)
+    if model == "weight_recorder":
+        return k.weight_events(node_id)
     raise NESTError(f"node {node_id} ({model}) records no events")
+
+
+def _recorder_kind(status):
+    """Which recorder a status dictionary belongs to (copies of a recorder model keep the
+    base model's keys): multimeters have record_from, weight_recorders targets."""
+    if "record_from" in status:
+        return "multimeter"
+    if "targets" in status:
+        return "weight_recorder"
+    return "spike_recorder"
 
 
 def add_receptor_types(status):
@@ -34,8 +46,7 @@ def node_status(node_id):
     add_receptor_types(status)
     if status.get("element_type") == "recorder":
         status["record_to"] = "memory"
-        kind = "multimeter" if "record_from" in status else "spike_recorder"
-        status["events"] = _events(node_id, kind)
+        status["events"] = _events(node_id, _recorder_kind(status))
         status["n_events"] = len(status["events"]["times"])
     return status
 

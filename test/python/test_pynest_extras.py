@@ -128,3 +128,42 @@ def test_file_options_kernel_status_attribute_and_record_to():
     assert sr.record_to == "memory"
     with pytest.raises(nest.NotAvailable, match="record_to 'ascii' is not available in nestjit"):
         sr.record_to = "ascii"
+
+
+COUNTING_SYNAPSE = """model counting_synapse:
+    state:
+        w real = 1
+    input:
+        pre_spikes <- spike
+    output:
+        spike
+    onReceive(pre_spikes):
+        w += 1
+        emit_spike(w)
+"""
+
+
+def test_weight_recorder_as_pynest_uses_it():
+    # PyNEST's idiom: a weight_recorder named by its NodeCollection in CopyModel; the events
+    # come back as numpy arrays. Worked out by hand: the synapse sends 2, 3, ... with its
+    # successive presynaptic spikes; gen 1 spikes at 2 and 5 ms, gen 2 at 3.5 ms.
+    nest.install(COUNTING_SYNAPSE, name="counting.nestml")
+    gens = nest.Create("spike_generator", 2)
+    gens[0].spike_times = [2.0, 5.0]
+    gens[1].spike_times = [3.5]
+    parrots = nest.Create("parrot_neuron", 2)
+    wr = nest.Create("weight_recorder")
+    nest.CopyModel("counting_synapse", "counting_rec", {"weight_recorder": wr})
+    nest.Connect(gens, parrots, "all_to_all", {"synapse_model": "counting_rec", "receptor_type": 1})
+    nest.Simulate(10.0)
+    ev = wr.get("events")
+    g0, g1 = gens.tolist()
+    p0, p1 = parrots.tolist()
+    assert ev["senders"].tolist() == [g0, g0, g1, g1, g0, g0]
+    assert ev["targets"].tolist() == [p0, p1, p0, p1, p0, p1]
+    assert ev["times"].tolist() == [2.0, 2.0, 3.5, 3.5, 5.0, 5.0]
+    assert ev["weights"].tolist() == [2, 2, 2, 2, 3, 3]
+    assert ev["senders"].dtype == np.int64 and ev["weights"].dtype == np.float64
+    assert wr.n_events == 6
+    with pytest.raises(nest.NESTError, match="names one node, not 2"):
+        nest.SetDefaults("counting_synapse", {"weight_recorder": parrots})
