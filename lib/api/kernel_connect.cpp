@@ -168,6 +168,14 @@ void Kernel::connect(const NodeCollection& pre, const NodeCollection& post, cons
   const bool builtin_static =
       spec.synapse_model.empty() ||
       (spec.synapse_model == "static_synapse" && !impl_->models.count("static_synapse"));
+  // The built-in static synapse is weight, delay and receptor only (SynSpec's own fields);
+  // any other name would be dropped without a trace.
+  if (builtin_static && !requested.params.empty())
+    throw Error(fmt::format(
+        "connect: the built-in static_synapse has no variable '{}'; it has only weight, delay "
+        "and receptor_type (SynSpec::weight, ::delay, ::receptor_type); for variables of your "
+        "own, install a NESTML synapse",
+        requested.params.begin()->first));
   std::shared_ptr<runtime::LoadedModel> plastic_model;
   if (!builtin_static) {
     auto it = impl_->models.find(spec.synapse_model);

@@ -275,6 +275,13 @@ TEST_CASE("bad input: a clear message and nothing half-built") {
   CHECK_THROWS_WITH_AS(k.connect(p, p, ConnRule::all_to_all, w),
                        doctest::Contains("weight array has 2 values for the 100 connections"), nestjit::Error);
   CHECK(k.num_connections() == 0);
+  // A variable the built-in static synapse does not have (it would be dropped silently).
+  nestjit::SynSpec extra;
+  extra.params["tau_plus"] = 20.0;
+  CHECK_THROWS_WITH_AS(k.connect(p, p, ConnRule::all_to_all, extra),
+                       doctest::Contains("the built-in static_synapse has no variable 'tau_plus'"),
+                       nestjit::Error);
+  CHECK(k.num_connections() == 0);
   // Devices that take no input.
   CHECK_THROWS_WITH_AS(k.connect(p, pg), doctest::Contains("a poisson_generator takes no input"), nestjit::Error);
   // The kernel still works: same node count, and it simulates.
