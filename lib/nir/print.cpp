@@ -38,13 +38,6 @@ const char* op_text(Op op) {
   return "?";
 }
 
-// In the order of sema::Builtin.
-const char* const builtin_names[] = {
-    "exp",   "ln",    "log10", "expm1", "sin",  "cos",  "tan",  "sinh",  "cosh",
-    "tanh",  "erf",   "erfc",  "ceil",  "floor", "round", "abs", "min",  "max",
-    "clip",  "pow",   "random_normal", "random_uniform", "random_poisson", "delta",
-    "resolution", "timestep", "steps", "print", "println", "info", "warning"};
-
 const char* role_text(SlotRole r) {
   switch (r) {
     case SlotRole::Parameter: return "parameter";
@@ -86,9 +79,7 @@ class Printer {
       case Expr::Kind::Select:
         return fmt::format("({} ? {} : {})", expr(*e.args[0]), expr(*e.args[1]), expr(*e.args[2]));
       case Expr::Kind::Builtin: {
-        size_t b = size_t(e.builtin);
-        return fmt::format("{}({})", b < std::size(builtin_names) ? builtin_names[b] : "builtin",
-                           args(e.args));
+        return fmt::format("{}({})", sema::builtin_name(e.builtin), args(e.args));
       }
       case Expr::Kind::Call: {
         std::string name = size_t(e.index) < m_.functions.size()

@@ -27,5 +27,7 @@ struct BuiltinFunction {
 // nullptr if `name` is not a predefined function. convolve, integrate_odes and emit_spike
 // are handled by the checker itself because their arguments are not ordinary values.
 const BuiltinFunction* builtin(const std::string& name);
+// The name a predefined function is written with ("exp", "random_normal", ...).
+const char* builtin_name(Builtin id);
 
 }  // namespace nestjit::sema

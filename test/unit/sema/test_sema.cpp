@@ -679,3 +679,17 @@ TEST_CASE("sema: x[i]' = f(i) checks f with i an integer local; E-ODE-INDEX on m
       "    equations:\n        x[r]' = -x[0] / ms\n    update:\n        integrate_odes()\n",
       "E-ODE-INDEX", 7, 11);
 }
+
+TEST_CASE("builtins: the name of every predefined function leads back to it") {
+  for (const char* name : {"exp", "ln", "log10", "expm1", "sin", "cos", "tan", "sinh", "cosh",
+                           "tanh", "erf", "erfc", "ceil", "floor", "round", "abs", "min", "max",
+                           "clip", "pow", "random_normal", "random_uniform", "random_poisson",
+                           "delta", "resolution", "timestep", "steps", "print", "println", "info",
+                           "warning"}) {
+    CAPTURE(name);
+    const nestjit::sema::BuiltinFunction* b = nestjit::sema::builtin(name);
+    REQUIRE(b != nullptr);
+    CHECK(std::string(nestjit::sema::builtin_name(b->id)) == name);
+  }
+  CHECK(nestjit::sema::builtin("convolve") == nullptr);
+}
