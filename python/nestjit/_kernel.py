@@ -24,6 +24,16 @@ def pythonic(key, value):
     return value
 
 
+def node_reference(key, value):
+    """A device named by its handle (weight_recorder, volume_transmitter): a one-node
+    NodeCollection as the node's id; None for any other value."""
+    if type(value).__name__ != "NodeCollection":
+        return None
+    if len(value) != 1:
+        raise _nestjit.NESTError(f"property '{key}' names one node, not {len(value)}")
+    return float(value.tolist()[0])
+
+
 def to_value(key, value):
     """A Python value as the C++ API's Value (number, list of numbers, string, list of strings)."""
     if isinstance(value, bool):
@@ -32,10 +42,9 @@ def to_value(key, value):
         return float(value)
     if isinstance(value, str):
         return value
-    if type(value).__name__ == "NodeCollection":  # a device named by its handle (weight_recorder)
-        if len(value) != 1:
-            raise _nestjit.NESTError(f"property '{key}' names one node, not {len(value)}")
-        return float(value.tolist()[0])
+    node = node_reference(key, value)
+    if node is not None:
+        return node
     if hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0:  # numpy scalar
         return float(value)
     try:

@@ -1,5 +1,5 @@
 """Connect: PyNEST's conn_spec and syn_spec turned into calls of the C++ API's connect."""
-from ._kernel import kernel
+from ._kernel import kernel, node_reference
 from .errors import NESTError, NotAvailable
 from .nodes import NodeCollection, _runs
 from .random import Parameter
@@ -135,8 +135,9 @@ def _values(syn, rule, conn, n_pre, n_post):
                                    "available in nestjit (only weight and delay are drawn)")
             numbers[key] = value.distribution(f"Connect: '{key}'")
             continue
-        if type(value).__name__ == "NodeCollection" and len(value) == 1:
-            numbers[key] = float(value.tolist()[0])  # volume_transmitter: a node's id
+        node = node_reference(key, value)  # volume_transmitter: a node's id
+        if node is not None:
+            numbers[key] = node
             continue
         if isinstance(value, bool) or isinstance(value, str) or isinstance(value, dict):
             raise NESTError(f"Connect: '{key}' must be a number, an array or a distribution, "
@@ -280,7 +281,9 @@ def _check_variables(model, keys):
     name = model or "static_synapse"
     have = [k for k in kernel().get_defaults(name) if k not in ("element_type", "model", "receptor_type")]
     for key in keys:
-        if key not in have:
+        # A neuromodulated synapse's transmitter is a link, not a variable: connect() checks
+        # that the model has a neuromodulatory port and that the node is a volume_transmitter.
+        if key not in have and key != "volume_transmitter":
             raise NESTError(f"Connect: {name} has no variable '{key}' (variables: {', '.join(have)})")
 
 

@@ -167,3 +167,41 @@ def test_weight_recorder_as_pynest_uses_it():
     assert wr.n_events == 6
     with pytest.raises(nest.NESTError, match="names one node, not 2"):
         nest.SetDefaults("counting_synapse", {"weight_recorder": parrots})
+
+
+MODULATED_SYNAPSE = """model modulated_synapse:
+    state:
+        w real = 1
+        n real = 0
+    input:
+        pre_spikes <- spike
+        mod_spikes <- spike
+    output:
+        spike
+    onReceive(mod_spikes):
+        n += 1
+    onReceive(pre_spikes):
+        w = 1 + n
+        emit_spike(w)
+"""
+
+
+def test_volume_transmitter_named_by_its_node_collection():
+    # PyNEST's {"volume_transmitter": vt} in syn_spec: the synapse's second spike port hears the
+    # transmitter's two spikes (5 and 6 ms) before the presynaptic spike at 30 ms, so w = 1 + 2.
+    nest.install(MODULATED_SYNAPSE, name="modulated.nestml")
+    sg = nest.Create("spike_generator", params={"spike_times": [2.0, 30.0]})
+    mod = nest.Create("spike_generator", params={"spike_times": [5.0, 6.0]})
+    pre, post = nest.Create("parrot_neuron", 2)
+    vt = nest.Create("volume_transmitter")
+    nest.Connect(sg, pre)
+    nest.Connect(mod, vt)
+    nest.Connect(pre, post, "all_to_all",
+                 {"synapse_model": "modulated_synapse", "volume_transmitter": vt, "receptor_type": 1})
+    nest.Simulate(50.0)
+    conn = nest.GetConnections(pre, post)
+    assert conn.get("n") == 2.0
+    assert conn.get("w") == 3.0
+    with pytest.raises(nest.NESTError, match="names one node, not 2"):
+        nest.Connect(pre, post, "all_to_all",
+                     {"synapse_model": "modulated_synapse", "volume_transmitter": nest.Create("volume_transmitter", 2)})
