@@ -90,16 +90,30 @@ void Generator::stmt(const Stmt& s) {
       // The flag's address is read once, before the loop (the model never changes it).
       llvm::Value* flag_ptr = loop_interrupt_checks()
           ? b_.CreateLoad(ptr_, b_.CreateStructGEP(ctx_type_, ctxv_, 7)) : nullptr;
+      // Interrupts: every 1024th pass over the back-edge reads the kernel's flag and leaves
+      // the loop when it is set, so a model stuck in its loop ends its slice and simulate
+      // stops at the boundary. Counting in a register and reading the flag rarely, in a
+      // block of its own, keeps the loop's own work as it is (bench_interrupt_check).
+      llvm::AllocaInst* passes = nullptr;
+      if (flag_ptr) {
+        llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+        passes = entry.CreateAlloca(i64_, nullptr, "loop_passes");
+        b_.CreateStore(b_.getInt64(0), passes);
+      }
       b_.CreateBr(head);
       b_.SetInsertPoint(head);
       b_.CreateCondBr(expr(*s.value), body, done);
       b_.SetInsertPoint(body);
       stmts(s.body);
-      if (!b_.GetInsertBlock()->getTerminator() && !loop_interrupt_checks()) {
-        b_.CreateBr(head);  // only for measuring what the check costs (codegen.h)
+      if (!b_.GetInsertBlock()->getTerminator() && !passes) {
+        b_.CreateBr(head);  // without checks only for measuring what they cost (codegen.h)
       } else if (!b_.GetInsertBlock()->getTerminator()) {
-        // Interrupts: the back-edge leaves the loop when the kernel's flag is set, so a
-        // model stuck in its loop ends its slice and simulate stops at the boundary.
+        auto* test = llvm::BasicBlock::Create(ctx_, "interrupt_test", fn_);
+        llvm::Value* n = b_.CreateAdd(b_.CreateLoad(i64_, passes), b_.getInt64(1));
+        b_.CreateStore(n, passes);
+        llvm::Value* due = b_.CreateICmpEQ(b_.CreateAnd(n, b_.getInt64(1023)), b_.getInt64(0));
+        b_.CreateCondBr(due, test, head);
+        b_.SetInsertPoint(test);
         auto* flag = b_.CreateLoad(b_.getInt8Ty(), flag_ptr);
         flag->setVolatile(true);
         flag->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_flag());

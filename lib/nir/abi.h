@@ -18,7 +18,7 @@ struct NjContext {
   const void* model;   // the runtime's description of the model (ODE systems, ...)
   int64_t instance;    // index of the instance within its pool / connection id
   // Interrupts: the kernel's interrupt flag (a bool), or a flag that is never set. Compiled
-  // loops read it on every back-edge and leave the loop when it is set.
+  // loops read it every 1024th back-edge and leave the loop when it is set.
   const volatile bool* interrupt = &nestjit_no_interrupt;
 };
 
