@@ -199,7 +199,6 @@ int Rkf45::step_apply(RhsFn f, void* ctx, double t, double h, double* y) {
 // |err_i| / D_i. r > 1.1: shrink by 0.9 r^(-1/order), at most 5x; r < 0.5: grow by
 // 0.9 r^(-1/(order+1)), at most 5x and never below 1x; otherwise keep h.
 Rkf45::Adjust Rkf45::adjust_step(const double* y, double& h) const {
-  const double S = 0.9;
   const double h_old = h;
   // Starting at DBL_MIN (not 0) and comparing with `>` means NaN ratios are ignored, as in
   // GSL; an all-zero error therefore also lands in the "grow by 5x" branch.
@@ -210,20 +209,35 @@ Rkf45::Adjust Rkf45::adjust_step(const double* y, double& h) const {
     const double r = std::fabs(yerr_[i]) / std::fabs(d0);
     rmax = r > rmax ? r : rmax;
   }
+  const double r = y_new_factor(rmax);
+  h = r * h_old;
+  return rmax > 1.1 ? Adjust::Decrease : rmax < 0.5 ? Adjust::Increase : Adjust::Nil;
+}
+
+// r > 1.1: 0.9 r^(-1/order), at least 0.2; r < 0.5: 0.9 r^(-1/(order+1)) within [1, 5].
+// Where the factor is clamped anyway, pow is skipped (kOrder = 5): 0.9 / rmax^(1/5) < 0.2
+// for every rmax above 4.5^5 = 1845.3, and 0.9 / rmax^(1/6) > 5 for every rmax below
+// 0.18^6 = 3.40e-5. The bounds used keep a margin of 0.5% or more in the factor, far beyond
+// pow's error, so the result is the clamped one, bit for bit (test_rkf45.cpp compares with
+// the formula). Neurons integrating a whole resolution step in one sub-step mostly land in
+// the second case; pow was 13% of the seed sweep's time.
+double y_new_factor(double rmax) {
+  const double S = 0.9;
+  static_assert(kOrder == 5, "the bounds below are for rkf45's order 5");
+  if (rmax >= 1900.0) return 0.2;
+  if (rmax <= 3.3e-5) return 5.0;
   if (rmax > 1.1) {
     double r = S / std::pow(rmax, 1.0 / kOrder);
     if (r < 0.2) r = 0.2;
-    h = r * h_old;
-    return Adjust::Decrease;
+    return r;
   }
   if (rmax < 0.5) {
     double r = S / std::pow(rmax, 1.0 / (kOrder + 1.0));
     if (r > 5.0) r = 5.0;
     if (r < 1.0) r = 1.0;
-    h = r * h_old;
-    return Adjust::Increase;
+    return r;
   }
-  return Adjust::Nil;
+  return 1.0;
 }
 
 int euler_step(RhsFn f, void* ctx, double h, double* y, size_t dim, double t,

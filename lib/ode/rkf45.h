@@ -69,6 +69,9 @@ class Rkf45 {
   double *k1_, *k2_, *k3_, *k4_, *k5_, *k6_, *ytmp_, *y0_, *yerr_, *dydt_out_, *ynew_;
 };
 
+// The standard control's step factor for the largest scaled error rmax (1 = keep the step).
+double y_new_factor(double rmax);
+
 // One forward-Euler step as NESTML's "forward_Euler" option generates it: y += h * f(t, y),
 // every component from the same start-of-step derivative. Returns the RHS status,
 // kStatusRhsNonFinite (y untouched) or kStatusNonFinite; `failure` then says where.

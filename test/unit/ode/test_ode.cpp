@@ -137,6 +137,29 @@ TEST_CASE("rkf45: the step carried across calls grows when smooth and shrinks af
   CHECK(std::fabs(y) < 1e-6);  // decayed to (near) zero within the step
 }
 
+TEST_CASE("rkf45: the step factor's pow-free clamped ranges equal GSL's formula bit for bit") {
+  // GSL's y_new control, written out as it is there (order 5).
+  auto gsl = [](double rmax) {
+    if (rmax > 1.1) return std::max(0.9 / std::pow(rmax, 1.0 / 5), 0.2);
+    if (rmax < 0.5) return std::max(std::min(0.9 / std::pow(rmax, 1.0 / 6.0), 5.0), 1.0);
+    return 1.0;
+  };
+  long n = 0;
+  for (double rmax = 1e-300; rmax < 1e300; rmax *= 1.0001, ++n) {
+    // Every value near the bounds of the shortcut (3.3e-5, 1900) and the formula's own.
+    const double near[] = {rmax, std::nextafter(rmax, 0.0), std::nextafter(rmax, 1e308)};
+    for (double r : near) {
+      if (y_new_factor(r) != gsl(r)) FAIL("rmax " << r << ": " << y_new_factor(r) << " vs " << gsl(r));
+    }
+  }
+  CHECK(n > 1000000);
+  CHECK(y_new_factor(std::numeric_limits<double>::infinity()) == 0.2);
+  CHECK(y_new_factor(2.2250738585072014e-308) == 5.0);
+  CHECK(y_new_factor(3.3e-5) == 5.0);
+  CHECK(y_new_factor(3.5e-5) < 5.0);  // just above 0.18^6 the formula gives less than 5
+  CHECK(y_new_factor(1800.0) > 0.2);  // just below 4.5^5 more than 0.2
+}
+
 TEST_CASE("rkf45: the last sub-step is clipped to end exactly at h") {
   Recorder rec;
   Rkf45 solver(1);
