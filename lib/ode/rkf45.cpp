@@ -211,15 +211,16 @@ Rkf45::Adjust Rkf45::adjust_step(const double* y, double& h) const {
   }
   const double r = y_new_factor(rmax);
   h = r * h_old;
-  return rmax > 1.1 ? Adjust::Decrease : rmax < 0.5 ? Adjust::Increase : Adjust::Nil;
+  // The factor is below 1 exactly when the error asks for a smaller step (at most 0.9 / 1.1^(1/5)).
+  return r < 1.0 ? Adjust::Decrease : r > 1.0 ? Adjust::Increase : Adjust::Nil;
 }
 
 // r > 1.1: 0.9 r^(-1/order), at least 0.2; r < 0.5: 0.9 r^(-1/(order+1)) within [1, 5].
 // Where the factor is clamped anyway, pow is skipped (kOrder = 5): 0.9 / rmax^(1/5) < 0.2
 // for every rmax above 4.5^5 = 1845.3, and 0.9 / rmax^(1/6) > 5 for every rmax below
 // 0.18^6 = 3.40e-5. The bounds used keep a margin of 0.5% or more in the factor, far beyond
-// pow's error, so the result is the clamped one, bit for bit (test_rkf45.cpp compares with
-// the formula). Neurons integrating a whole resolution step in one sub-step mostly land in
+// pow's error, so the result is the clamped one, bit for bit (test/unit/ode/test_ode.cpp compares
+// with the formula). Neurons integrating a whole resolution step in one sub-step mostly land in
 // the second case; pow was 13% of the seed sweep's time.
 double y_new_factor(double rmax) {
   const double S = 0.9;
