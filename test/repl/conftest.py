@@ -18,28 +18,35 @@ WAIT_S = 90.0
 
 
 class Terminal:
-    """A program in a tmux window of 160x50; type into it, read its screen."""
+    """A program in a tmux window of 160x50; type into it, read its screen.
+
+    Each terminal runs its own tmux server (socket `-L name`): with one shared server, a
+    test that closes the server's last session (the server then exits) races with a test
+    starting a session in parallel (ctest -j2), which then fails with "server exited
+    unexpectedly"."""
 
     def __init__(self, command, cwd, env):
         self.name = f"nestjit-test-{uuid.uuid4().hex[:8]}"
         full_env = " ".join(f"{k}={shlex_quote(v)}" for k, v in env.items())
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "160", "-y", "50",
-                        f"cd {shlex_quote(cwd)} && env {full_env} {command}; sleep 600"],
-                       check=True)
-        subprocess.run(["tmux", "set-option", "-t", self.name, "history-limit", "20000"],
-                       check=False)
+        self._tmux("new-session", "-d", "-s", self.name, "-x", "160", "-y", "50",
+                   f"cd {shlex_quote(cwd)} && env {full_env} {command}; sleep 600",
+                   check=True)
+        self._tmux("set-option", "-t", self.name, "history-limit", "20000")
+
+    def _tmux(self, *args, check=False, **kwargs):
+        return subprocess.run(["tmux", "-L", self.name, *args], check=check, **kwargs)
 
     def send(self, text, enter=True):
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        self._tmux("send-keys", "-t", self.name, "-l", text, check=True)
         if enter:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, "Enter"], check=True)
+            self._tmux("send-keys", "-t", self.name, "Enter", check=True)
 
     def key(self, *keys):
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self._tmux("send-keys", "-t", self.name, *keys, check=True)
 
     def screen(self):
-        out = subprocess.run(["tmux", "capture-pane", "-p", "-J", "-S", "-20000", "-t", self.name],
-                             capture_output=True, text=True)
+        out = self._tmux("capture-pane", "-p", "-J", "-S", "-20000", "-t", self.name,
+                         capture_output=True, text=True)
         return out.stdout
 
     def wait_for(self, pattern, timeout=WAIT_S, after=0):
@@ -75,7 +82,7 @@ class Terminal:
         return len(self.screen().rstrip())
 
     def close(self):
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        self._tmux("kill-server", capture_output=True)
 
 
 def shlex_quote(s):
