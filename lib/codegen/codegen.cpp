@@ -43,6 +43,16 @@ std::unique_ptr<llvm::Module> Generator::run(FunctionNames& names) {
                                                name("fn_" + f.name), mod_.get()));
   }
   for (size_t i = 0; i < m_.functions.size(); ++i) user_function_body(i);
+  // ODE systems before the blocks: integrate_odes in update calls their compiled RKF45.
+  for (size_t i = 0; i < m_.numeric_systems.size(); ++i) {
+    names.rhs.push_back(rhs_fn(i));
+    names.jacobians.push_back(m_.numeric_systems[i].jacobian.empty() ? std::string() : jacobian_fn(i));
+    const bool rkf45 = m_.numeric_solver == nir::NumericSolver::Rkf45 ||
+                       m_.numeric_solver == nir::NumericSolver::Auto;
+    if (!m_.is_synapse && rkf45 && compiled_rkf45())
+      if (llvm::Function* f = rkf45_fn(i, mod_->getFunction(names.rhs.back())))
+        rkf45_fns_[int(i)] = f;
+  }
   names.init_parameters = block_fn("init_parameters", m_.init_parameters);
   names.compute_internals = block_fn("compute_internals", m_.compute_internals);
   names.init_state = block_fn("init_state", m_.init_state);
@@ -59,10 +69,6 @@ std::unique_ptr<llvm::Module> Generator::run(FunctionNames& names) {
   names.conv_end = conv_fn("conv_end", ConvPhase::End);
   names.conv_advance = conv_fn("conv_advance", ConvPhase::Advance);
   names.conv_increment = conv_increment_fn();
-  for (size_t i = 0; i < m_.numeric_systems.size(); ++i) {
-    names.rhs.push_back(rhs_fn(i));
-    names.jacobians.push_back(m_.numeric_systems[i].jacobian.empty() ? std::string() : jacobian_fn(i));
-  }
   if (!m_.is_synapse) {
     names.step = step_fn(names);
     names.slice = slice_fn(names.step);
@@ -363,7 +369,11 @@ namespace nestjit::codegen {
 
 namespace {
 std::atomic<bool> loop_checks{true};
+std::atomic<bool> inline_rkf45{true};
 }
+
+void set_compiled_rkf45(bool on) { inline_rkf45.store(on); }
+bool compiled_rkf45() { return inline_rkf45.load(); }
 
 void set_loop_interrupt_checks(bool on) { loop_checks.store(on); }
 bool loop_interrupt_checks() { return loop_checks.load(); }

@@ -41,5 +41,10 @@ namespace nestjit::codegen {
 // interrupted inside their loops).
 void set_loop_interrupt_checks(bool on);
 bool loop_interrupt_checks();
+// Whether RKF45 systems get the compiled integration with the RHS inlined (rkf45.cpp; the
+// default) or call the runtime's integrator every step. Off only for the tests that show
+// both give the same numbers bit for bit, and for benchmarks.
+void set_compiled_rkf45(bool on);
+bool compiled_rkf45();
 
 }  // namespace nestjit::codegen

@@ -69,6 +69,12 @@ class Generator {
   static std::vector<const Expr*> pointers(const std::vector<nir::ExprPtr>& v);
   std::string jacobian_fn(size_t index);
   std::string rhs_fn(size_t index);
+  // int32 rkf45_<index>(ctx): the system's RKF45 integration over one step with the RHS
+  // inlined (rkf45.cpp); 0 = done, 1 = the caller must run nestjit_rt_integrate. Null when
+  // the system keeps the runtime integrator.
+  llvm::Function* rkf45_fn(size_t index, llvm::Function* rhs);
+  bool calls_runtime(llvm::Function* f);
+  std::map<int, llvm::Function*> rkf45_fns_;
   std::string recordable_inlines_fn();
   // int32 check_guards(ctx): 0 when every declared guard holds, else 1 + the index of the
   // first that does not (nir::Model::guards order).

@@ -23,9 +23,27 @@ void Generator::integrate(const Stmt& s) {
         for (int v : c.vars)
           if (m_.ode_vars[v].analytic)
             results.emplace_back(m_.ode_vars[v].slot, propagate(m_.ode_vars[v], false));
-  if (in.numeric_system >= 0)
-    b_.CreateCall(extern_fn("nestjit_rt_integrate", i32_, {ptr_, i32_}),
-                  {ctxv_, b_.getInt32(in.numeric_system)});
+  if (in.numeric_system >= 0) {
+    // The compiled RKF45 where there is one; the runtime integrator when it hands over.
+    auto runtime = [&] {
+      b_.CreateCall(extern_fn("nestjit_rt_integrate", i32_, {ptr_, i32_}),
+                    {ctxv_, b_.getInt32(in.numeric_system)});
+    };
+    auto it = rkf45_fns_.find(in.numeric_system);
+    if (it == rkf45_fns_.end()) {
+      runtime();
+    } else {
+      llvm::Value* st = b_.CreateCall(it->second, {ctxv_});
+      llvm::Function* f = b_.GetInsertBlock()->getParent();
+      auto* slow = llvm::BasicBlock::Create(ctx_, "rk_runtime", f);
+      auto* done = llvm::BasicBlock::Create(ctx_, "rk_done", f);
+      b_.CreateCondBr(b_.CreateICmpNE(st, b_.getInt32(0)), slow, done);
+      b_.SetInsertPoint(slow);
+      runtime();
+      b_.CreateBr(done);
+      b_.SetInsertPoint(done);
+    }
+  }
   for (auto& [slot, value] : results) store_slot(slot, value);
 }
 

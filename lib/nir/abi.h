@@ -56,6 +56,14 @@ int32_t nestjit_rt_step_check(NjContext* ctx, const double* before);
 void nestjit_rt_step_hook(NjContext* ctx, int32_t which);
 void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t nargs);
 int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system);
+// The compiled RKF45 (codegen/rkf45.cpp) asks before each step whether this instance takes
+// it: 0 = no (the runtime integrates: CVODE, no runtime model), 1 = yes, 2 = yes with at
+// most 10 sub-steps (solver auto: beyond that the runtime looks at stiffness). On 1 or 2,
+// tol[0] and tol[1] are the absolute and relative tolerances.
+int32_t nestjit_rt_rkf45_begin(NjContext* ctx, int32_t system, double* tol);
+// The step-control factor for the largest scaled error (ode::y_new_factor), for the values
+// where it needs pow.
+double nestjit_rt_rkf45_factor(double rmax);
 double nestjit_rt_random_normal(NjContext* ctx, double mean, double sd);
 double nestjit_rt_random_uniform(NjContext* ctx, double offset, double scale);
 double nestjit_rt_random_poisson(NjContext* ctx, double rate);

@@ -163,6 +163,22 @@ int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
   return status;
 }
 
+int32_t nestjit_rt_rkf45_begin(NjContext* ctx, int32_t system, double* tol) {
+  const runtime::LoadedModel* m = model_of(ctx);
+  if (!m) return 0;
+  const nir::NumericSolver solver = m->ir->numeric_solver;
+  if (solver != nir::NumericSolver::Rkf45 && solver != nir::NumericSolver::Auto) return 0;
+  runtime::CodeHost* host = host_of(ctx);
+  runtime::NumericState* ns = host->numeric_state(system);
+  if (ns && ns->use_cvode) return 0;
+  tol[0] = host->abs_tolerance();
+  tol[1] = host->rel_tolerance();
+  // The same condition as nestjit_rt_integrate's stiffness estimate.
+  return ns && solver == nir::NumericSolver::Auto ? 2 : 1;
+}
+
+double nestjit_rt_rkf45_factor(double rmax) { return ode::y_new_factor(rmax); }
+
 double nestjit_rt_random_normal(NjContext*, double mean, double sd) {
   return mean + sd * std::normal_distribution<double>(0.0, 1.0)(rng());
 }
@@ -239,6 +255,8 @@ const jit::SymbolList& runtime_symbols() {
   static const jit::SymbolList list = {
       {"nestjit_rt_emit_spike", reinterpret_cast<void*>(&nestjit_rt_emit_spike)},
       {"nestjit_rt_integrate", reinterpret_cast<void*>(&nestjit_rt_integrate)},
+      {"nestjit_rt_rkf45_begin", reinterpret_cast<void*>(&nestjit_rt_rkf45_begin)},
+      {"nestjit_rt_rkf45_factor", reinterpret_cast<void*>(&nestjit_rt_rkf45_factor)},
       {"nestjit_rt_random_normal", reinterpret_cast<void*>(&nestjit_rt_random_normal)},
       {"nestjit_rt_random_uniform", reinterpret_cast<void*>(&nestjit_rt_random_uniform)},
       {"nestjit_rt_random_poisson", reinterpret_cast<void*>(&nestjit_rt_random_poisson)},
