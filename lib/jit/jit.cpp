@@ -16,6 +16,7 @@
 #include <set>
 
 #include "codegen/codegen.h"
+#include "jit/perf_map.h"
 
 namespace nestjit::jit {
 
@@ -103,6 +104,7 @@ class Engine {
       return;
     }
     jit_ = std::move(*j);
+    add_perf_map_if_requested(*jit_);
     define(math_symbols());
   }
   std::unique_ptr<llvm::orc::LLJIT> jit_;
