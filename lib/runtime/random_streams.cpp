@@ -4,15 +4,35 @@
 
 namespace nestjit::runtime {
 
-RandomStreams::RandomStreams(uint64_t seed, size_t virtual_processes) : seed_(seed) {
-  // Every stream gets its own seed sequence (seed, stream number), so streams do not overlap
-  // in any practical sense and adding VPs does not change the streams that already exist.
-  auto make = [seed](uint32_t stream) {
-    std::seed_seq seq{uint32_t(seed), uint32_t(seed >> 32), stream};
-    return Rng(seq);
+namespace {
+// Every stream gets its own seed sequence (seed, stream number), so streams do not overlap
+// in any practical sense and adding VPs does not change the streams that already exist.
+// Seeding a Mersenne twister through a seed_seq fills 624 words (microseconds), and a sweep
+// that resets the kernel hundreds of times with one seed paid that on every reset (3% of
+// the seed sweep): the engines a (seed, stream) gives never change, so the last few made on
+// this thread are kept and copied.
+Rng seeded_engine(uint64_t seed, uint32_t stream) {
+  struct Made {
+    uint64_t seed;
+    uint32_t stream;
+    Rng engine;
   };
-  shared_ = make(0);
-  for (size_t i = 0; i < virtual_processes; ++i) vp_.push_back(make(uint32_t(i + 1)));
+  constexpr size_t kKept = 8;
+  thread_local std::vector<Made> made;
+  for (const Made& m : made)
+    if (m.seed == seed && m.stream == stream) return m.engine;
+  std::seed_seq seq{uint32_t(seed), uint32_t(seed >> 32), stream};
+  Rng engine(seq);
+  if (made.size() == kKept) made.erase(made.begin());
+  made.push_back({seed, stream, engine});
+  return engine;
+}
+}  // namespace
+
+RandomStreams::RandomStreams(uint64_t seed, size_t virtual_processes)
+    : seed_(seed), shared_(seeded_engine(seed, 0)) {
+  for (size_t i = 0; i < virtual_processes; ++i)
+    vp_.push_back(seeded_engine(seed, uint32_t(i + 1)));
 }
 
 uint64_t uniform_index(Rng& rng, uint64_t n) {
