@@ -262,8 +262,17 @@ void JitNeuron::on_emit(double, double, int) {
   // Neurons ignore emit_spike's arguments (SEMANTICS.md 2); the spike is stamped t_k.
   const int64_t step = step_now();
   net_->emit(id, step);
+  archive_spike(step);
+}
+
+void JitNeuron::archive_spike(int64_t step) {
   archive_.record(step, double(step) * net_->resolution(),
                   double(net_->min_delay()) * net_->resolution());
+}
+
+SpikeArchive* JitNeuron::spike_archive() {
+  if (pool_) pool_->settle_archive(pool_index_);
+  return &archive_;
 }
 
 void JitNeuron::on_failure(const std::string& message) {

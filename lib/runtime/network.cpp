@@ -169,6 +169,8 @@ void Network::build_pools() {
       members[&j->model()].push_back(j);
       models.emplace(&j->model(), j->model_ptr());
     }
+  // Spikes the pools hold for their members' archives go there before members move.
+  for (auto& [model, pool] : pools_) pool->settle_archives();
   // Every pool builds its storage from the members' current slots before any installs.
   // One ring size for all pools; it never shrinks.
   ring_ = std::max(ring_, size_t(buffer_horizon()) + 1);

@@ -67,7 +67,33 @@ NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ri
   return s;
 }
 
+namespace {
+thread_local NeuronPool* running_pool = nullptr;
+// Sets running_pool for one slice (and restores the previous one: pools do not nest today,
+// but a host callback that simulated another network must not leave this one set).
+struct RunningPool {
+  NeuronPool* previous;
+  explicit RunningPool(NeuronPool* p) : previous(running_pool) { running_pool = p; }
+  ~RunningPool() { running_pool = previous; }
+};
+}  // namespace
+
+NeuronPool* NeuronPool::running() { return running_pool; }
+
+void NeuronPool::emit(size_t i) {
+  net_->emit(ids_[i], step_);
+  if (archive_direct_[i]) members_[i]->archive_spike(step_);
+  else pending_spike_[i] = step_;
+}
+
+void NeuronPool::settle_archive(size_t i) {
+  if (pending_spike_[i] >= 0) members_[i]->archive_spike(pending_spike_[i]);
+  pending_spike_[i] = -1;
+  archive_direct_[i] = 1;
+}
+
 void NeuronPool::install(Storage s) {
+  // Network::build_pools settled every pool's pending spikes before building.
   members_ = std::move(s.members);
   ring_ = s.ring;
   rows_ = std::move(s.rows);
@@ -75,10 +101,15 @@ void NeuronPool::install(Storage s) {
   current_input_ = std::move(s.current_input);
   hosts_.resize(members_.size());
   hooks_.assign(members_.size(), 0);
+  ids_.resize(members_.size());
+  archive_direct_.assign(members_.size(), 0);
+  pending_spike_.assign(members_.size(), -1);
   scratch_.assign(std::max<size_t>(checked_, 1), 0.0);
   for (size_t i = 0; i < members_.size(); ++i) {
     members_[i]->place(this, i, (rows_.data() + (i * stride_)));
     hosts_[i] = static_cast<CodeHost*>(members_[i]);
+    ids_[i] = members_[i]->id;
+    archive_direct_[i] = members_[i]->archive_has_readers() ? 1 : 0;
   }
   if (!members_.empty()) ctx_ = members_[0]->context();
 }
@@ -115,6 +146,8 @@ size_t NeuronPool::route(size_t i, int receptor, double& weight) const {
 void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, int64_t to) {
   if (begin >= end || from >= to) return;
   set_current_rng(&net.rng());
+  net_ = &net;
+  RunningPool running(this);
   ctx_.interrupt = net.interrupt_flag();
   ctx_.resolution = net.resolution();
   stop_ = 0;

@@ -93,7 +93,11 @@ class JitNeuron : public Node, public CodeHost {
   void set_status(const std::string& key, double value) override;
   // Size parameters first, so that {"N": 5, "x_4": 1} sets an element of the new layout.
   void set_params(const Params& params, const DeviceContext& ctx) override;
-  SpikeArchive* spike_archive() override { return &archive_; }
+  // The pool may hold the latest spike (NeuronPool::emit): it is settled first.
+  SpikeArchive* spike_archive() override;
+  // Records a spike of `step` in the archive (on_emit, and NeuronPool for pooled instances).
+  void archive_spike(int64_t step);
+  bool archive_has_readers() const { return archive_.readers() > 0; }
   std::string check_input(bool current, int receptor) const override;
   void begin_status_change() override;
   void end_status_change() override;

@@ -75,6 +75,9 @@ void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t 
     const std::string why = bad_emitted_spike(weight, delay, nargs);
     if (!why.empty()) return host_of(ctx)->on_failure(fmt::format("{}: {}", host_of(ctx)->describe(), why));
   }
+  // A pooled neuron's spike: its pool records it without touching the instance's object.
+  if (runtime::NeuronPool* pool = runtime::NeuronPool::running(); pool && !(m && m->ir->is_synapse))
+    return pool->emit(size_t(ctx->instance));
   host_of(ctx)->on_emit(weight, delay, nargs);
 }
 

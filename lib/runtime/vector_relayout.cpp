@@ -162,6 +162,7 @@ void JitNeuron::restore_status_backup() {
 
 void JitNeuron::leave_pool() {
   if (!pool_) return;
+  pool_->settle_archive(pool_index_);
   carried_input_ = pool_->input_after(pool_index_, net_ ? net_->current_step() : 0);
   own_slots_.assign(slots_, slots_ + model_->ir->slots.size());
   slots_ = own_slots_.data();

@@ -509,3 +509,57 @@ TEST_CASE("runtime: plastic connections of one model share one pool of rows") {
   MESSAGE("sizeof(PlasticConnection) = " << sizeof(PlasticConnection) << " bytes, plus a row of "
                                          << pool.stride() << " doubles");
 }
+
+// ---- pooled neurons' spike archives ----
+
+TEST_CASE("runtime: a pooled neuron's archive holds its latest spike, and every spike once read") {
+  // A neuron that spikes every 25th step. Without readers, the pool keeps a pooled
+  // neuron's latest spike itself (NeuronPool::emit) and writes it into the archive when
+  // someone asks for it: the archive then looks as if each spike had been recorded there
+  // (only the latest kept). A plastic connection made later reads the archive from then on.
+  auto clock = load(
+      "model clock_neuron:\n"
+      "    state:\n"
+      "        n integer = 0\n"
+      "    input:\n"
+      "        spikes <- spike\n"
+      "    output:\n"
+      "        spike\n"
+      "    update:\n"
+      "        n += 1\n"
+      "        if n >= 25:\n"
+      "            n = 0\n"
+      "            emit_spike()\n");
+  Network net(0.1);
+  NodeId a = net.add_node(std::make_unique<JitNeuron>(clock, net.resolution()));
+  NodeId b = net.add_node(std::make_unique<JitNeuron>(clock, net.resolution()));
+  auto rec_owner = std::make_unique<SpikeRecorder>();
+  SpikeRecorder* rec = rec_owner.get();
+  NodeId recorder = net.add_node(std::move(rec_owner));
+  connect(net, a, recorder, 1.0);
+  connect(net, b, recorder, 1.0);
+  net.simulate(20.0);
+  // Each neuron at steps 25, 50, ..., 200 (2.5 .. 20 ms).
+  REQUIRE(rec->times.size() == 16);
+  CHECK(rec->times.back() == doctest::Approx(20.0));
+  for (NodeId n : {a, b}) {
+    const SpikeArchive* archive = net.node(n).spike_archive();
+    REQUIRE(archive->size() == 1);
+    CHECK((*archive)[0] == doctest::Approx(20.0));
+  }
+  // A plastic connection onto a (a generator that never fires): from now on every spike of
+  // a stays (nothing has read them), b still keeps its latest only.
+  NodeId gen = 0;
+  add_generator(net, gen, {});
+  auto c = std::make_unique<PlasticConnection>(load(kStdpSynapse), gen, a, net.resolution());
+  c->set_delay(1.0, net.delay_steps(1.0));
+  net.connect_plastic(std::move(c));
+  net.simulate(10.0);
+  const SpikeArchive* archive_a = net.node(a).spike_archive();
+  REQUIRE(archive_a->size() == 5);  // 20 ms (kept) and 22.5, 25, 27.5, 30
+  CHECK((*archive_a)[0] == doctest::Approx(20.0));
+  CHECK((*archive_a)[4] == doctest::Approx(30.0));
+  const SpikeArchive* archive_b = net.node(b).spike_archive();
+  REQUIRE(archive_b->size() == 1);
+  CHECK((*archive_b)[0] == doctest::Approx(30.0));
+}
