@@ -22,11 +22,12 @@ static_assert(offsetof(NjPoolSlice, scratch) == 56);
 static_assert(offsetof(NjPoolSlice, stride) == 64);
 static_assert(offsetof(NjPoolSlice, ring_size) == 112);
 static_assert(offsetof(NjPoolSlice, h) == 120);
+static_assert(offsetof(NjPoolSlice, arrived) == 128);
 
 namespace {
 enum SliceField {
   kRows, kHosts, kHooks, kSpikeInput, kCurrentInput, kStepOut, kStop, kScratch,
-  kStride, kInstances, kBegin, kEnd, kFrom, kTo, kRingSize, kH
+  kStride, kInstances, kBegin, kEnd, kFrom, kTo, kRingSize, kH, kArrived
 };
 enum ContextField { kCtxSlots = 0, kCtxT = 1, kCtxTimestep = 2, kCtxHost = 4, kCtxInstance = 6 };
 }  // namespace
@@ -45,6 +46,7 @@ std::string Generator::slice_fn(const std::string& step_name) {
   std::vector<llvm::Type*> fields(8, ptr_);
   fields.insert(fields.end(), 7, i64_);
   fields.push_back(f64_);
+  fields.push_back(ptr_);
   auto* slice_type = llvm::StructType::create(ctx_, fields, "NjPoolSlice");
   begin(name("slice"), llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false));
   llvm::Value* outer_ctx = fn_->getArg(0);
@@ -69,6 +71,7 @@ std::string Generator::slice_fn(const std::string& step_name) {
   llvm::Value* to = field(kTo, i64_);
   llvm::Value* ring_size = field(kRingSize, i64_);
   llvm::Value* h = field(kH, f64_);
+  llvm::Value* arrived = field(kArrived, ptr_);
   llvm::Value* first_ring = b_.CreateSRem(first, ring_size);
   // A private copy of the context: the compiled blocks read its fields, the loop sets the
   // instance's slots, host and index and the step's time.
@@ -138,10 +141,18 @@ std::string Generator::slice_fn(const std::string& step_name) {
   };
   if (ports > 0) prefetch(spike_input, 2 * ports);
   if (cports > 0) prefetch(current_input, cports);
-  // Phase 1: this step's spike input, read and cleared.
+  // Phase 1: this step's spike input, read and cleared; when nothing arrived for the step
+  // (its flag is 0, its cells +0.0) the input slots become 0 without touching the cells.
   if (ports > 0) {
-    llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(2 * ports)));
     llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
+    llvm::Value* flag = b_.CreateInBoundsGEP(b_.getInt8Ty(), arrived, cell);
+    auto* read = block("spike_input");
+    auto* none = block("no_spike_input");
+    auto* next = block("after_spike_input");
+    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), flag), b_.getInt8(0)), read, none);
+    b_.SetInsertPoint(read);
+    b_.CreateStore(b_.getInt8(0), flag);
+    llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(2 * ports)));
     for (size_t p = 0; p < ports; ++p) {
       const int dest[2] = {m_.spike_ports[p].sum_slot, m_.spike_ports[p].received_slot};
       for (int j = 0; j < 2; ++j) {
@@ -151,6 +162,14 @@ std::string Generator::slice_fn(const std::string& step_name) {
         b_.CreateStore(zero, at);
       }
     }
+    b_.CreateBr(next);
+    b_.SetInsertPoint(none);
+    for (size_t p = 0; p < ports; ++p) {
+      store_slot(m_.spike_ports[p].sum_slot, zero);
+      store_slot(m_.spike_ports[p].received_slot, zero);
+    }
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
   }
   // Phase 2: delay lines (the runtime keeps them per instance).
   if (!m_.delays.empty()) call_hook(1);

@@ -63,6 +63,11 @@ NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ri
                   (s.current_input.data() + ((to * n + i) * cports_)));
     }
   }
+  s.arrived.assign(ring * n, 0);
+  if (ports_ > 0)
+    for (size_t c = 0; c < ring * n; ++c)
+      for (size_t j = 0; j < 2 * ports_; ++j)
+        if (s.spike_input[c * 2 * ports_ + j] != 0.0) s.arrived[c] = 1;
   s.members = std::move(members);
   return s;
 }
@@ -99,6 +104,7 @@ void NeuronPool::install(Storage s) {
   rows_ = std::move(s.rows);
   spike_input_ = std::move(s.spike_input);
   current_input_ = std::move(s.current_input);
+  arrived_ = std::move(s.arrived);
   hosts_.resize(members_.size());
   hooks_.assign(members_.size(), 0);
   ids_.resize(members_.size());
@@ -154,7 +160,7 @@ void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, in
   NjPoolSlice s{rows_.data(), hosts_.data(), hooks_.data(), spike_input_.data(),
                 current_input_.data(), &step_, &stop_, scratch_.data(), int64_t(stride_),
                 int64_t(members_.size()), int64_t(begin), int64_t(end), from, to,
-                int64_t(ring_), net.resolution()};
+                int64_t(ring_), net.resolution(), arrived_.data()};
   model_->code->slice(&ctx_, &s);
 }
 

@@ -37,6 +37,7 @@ class NeuronPool {
     std::vector<JitNeuron*> members;
     size_t ring = 0;
     std::vector<double> rows, spike_input, current_input;
+    std::vector<uint8_t> arrived;  // per (ring slot, instance): its spike cells are not all 0
   };
   Storage build(std::vector<JitNeuron*> members, size_t ring, int64_t now) const;
   void install(Storage storage);  // the members now point at their rows
@@ -65,9 +66,11 @@ class NeuronPool {
     } else {
       port = route(i, receptor, w);
     }
-    double* cell = (spike_input_.data() + ((ring_slot * members_.size() + i) * 2 * ports_ + 2 * port));
+    const size_t at = ring_slot * members_.size() + i;
+    double* cell = (spike_input_.data() + (at * 2 * ports_ + 2 * port));
     cell[0] += w * double(multiplicity);
     cell[1] += 1.0;
+    arrived_[at] = 1;
   }
   void add_current(size_t i, int64_t step, double value, int port) {
     current_input_[((size_t(step) % ring_) * members_.size() + i) * cports_ + size_t(port)] += value;
@@ -119,6 +122,9 @@ class NeuronPool {
   Network* net_ = nullptr;
   size_t ring_ = 0;
   std::vector<double> rows_, spike_input_, current_input_, scratch_;
+  // NjPoolSlice::arrived: the compiled loop reads and clears a step's spike cells only when
+  // something arrived (bench_unconnected: 18% of its time was reading empty cells).
+  std::vector<uint8_t> arrived_;
   int64_t step_ = 0;
   uint8_t stop_ = 0;
   NjContext ctx_{};

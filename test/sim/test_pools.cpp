@@ -94,3 +94,34 @@ TEST_CASE("pools: nodes of interleaved models are still updated in node order") 
   REQUIRE(ev.senders.size() >= 30);
   for (size_t i = 0; i < 30; ++i) CHECK(ev.senders[i] == std::vector<uint64_t>{a[0], b[0], c[0]}[i / 10]);
 }
+
+TEST_CASE("pools: spikes of weight 0 still arrive, in flight across a rebuild too") {
+  // The loop reads a step's spike cells only when a delivery flagged them (NjPoolSlice::
+  // arrived); a weight-0 spike leaves the summed weight 0 but must still run onReceive, and
+  // a rebuilt pool derives the flags from the cells it carries over.
+  nestjit::Kernel k;
+  REQUIRE(k.install_source("counter.nestml",
+                           "model counter_neuron:\n"
+                           "    state:\n"
+                           "        n real = 0\n"
+                           "    input:\n"
+                           "        spikes <- spike\n"
+                           "    output:\n"
+                           "        spike\n"
+                           "    onReceive(spikes):\n"
+                           "        n += 1\n"
+                           "    update:\n"
+                           "        n += 0\n")
+              .ok);
+  auto sg = k.create("spike_generator", 1, {{"spike_times", std::vector<double>{1.0, 2.0, 9.0}}});
+  auto c = k.create("counter_neuron");
+  nestjit::SynSpec zero;
+  zero.weight = 0.0;
+  zero.delay = 4.0;
+  k.connect(sg, c, nestjit::ConnRule::all_to_all, zero);
+  k.simulate(5.5);  // the spike of 1 ms has arrived (5 ms), the one of 2 ms is in flight
+  CHECK(k.get_status(c[0]).at("n") == 1.0);
+  k.create("counter_neuron");  // the pool is rebuilt before the next simulate
+  k.simulate(10.0);
+  CHECK(k.get_status(c[0]).at("n") == 3.0);
+}
