@@ -7,6 +7,7 @@
 // (samplers). Instances run one after the other through the whole slice, as they did as
 // objects, so spikes, samples, random draws and failures come in the same order.
 #include <cstddef>
+#include <functional>
 #include <llvm/IR/Intrinsics.h>
 
 #include "codegen/generator.h"
@@ -140,36 +141,50 @@ std::string Generator::slice_fn(const std::string& step_name) {
                        {at, b_.getInt32(1), b_.getInt32(3), b_.getInt32(1)});
   };
   if (ports > 0) prefetch(spike_input, 2 * ports);
-  if (cports > 0) prefetch(current_input, cports);
-  // Phase 1: this step's spike input, read and cleared; when nothing arrived for the step
-  // (its flag is 0, its cells +0.0) the input slots become 0 without touching the cells.
-  if (ports > 0) {
-    llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-    llvm::Value* flag = b_.CreateInBoundsGEP(b_.getInt8Ty(), arrived, cell);
-    auto* read = block("spike_input");
-    auto* none = block("no_spike_input");
-    auto* next = block("after_spike_input");
-    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), flag), b_.getInt8(0)), read, none);
-    b_.SetInsertPoint(read);
-    b_.CreateStore(b_.getInt8(0), flag);
-    llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(2 * ports)));
-    for (size_t p = 0; p < ports; ++p) {
-      const int dest[2] = {m_.spike_ports[p].sum_slot, m_.spike_ports[p].received_slot};
-      for (int j = 0; j < 2; ++j) {
-        llvm::Value* at = b_.CreateInBoundsGEP(f64_, spike_input,
-                                               b_.CreateAdd(base, b_.getInt64(int64_t(2 * p) + j)));
-        store_slot(dest[j], b_.CreateLoad(f64_, at));
-        b_.CreateStore(zero, at);
-      }
-    }
+  // (current cells are read only when flagged, which is rare: no prefetch for them)
+  // Phase 1: this step's spike input, read and cleared. The step's arrival flag (bit 1:
+  // spikes, bit 2: currents) says which cells deliveries touched; untouched cells are +0.0,
+  // so their slots become 0 without reading or clearing them.
+  llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
+  llvm::Value* flag_at = nullptr;
+  llvm::Value* flag = nullptr;
+  if (ports > 0 || cports > 0) {
+    flag_at = b_.CreateInBoundsGEP(b_.getInt8Ty(), arrived, cell);
+    flag = b_.CreateLoad(b_.getInt8Ty(), flag_at);
+  }
+  // Runs read() when `bit` of the flag is set, else none().
+  auto on_flag = [&](int bit, const char* what, const std::function<void()>& read,
+                     const std::function<void()>& none) {
+    auto* yes = block(what);
+    auto* no = block("no_input");
+    auto* next = block("after_input");
+    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(flag, b_.getInt8(bit)), b_.getInt8(0)), yes, no);
+    b_.SetInsertPoint(yes);
+    read();
     b_.CreateBr(next);
-    b_.SetInsertPoint(none);
-    for (size_t p = 0; p < ports; ++p) {
-      store_slot(m_.spike_ports[p].sum_slot, zero);
-      store_slot(m_.spike_ports[p].received_slot, zero);
-    }
+    b_.SetInsertPoint(no);
+    none();
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
+  };
+  if (ports > 0) {
+    on_flag(1, "spike_input", [&] {
+      llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(2 * ports)));
+      for (size_t p = 0; p < ports; ++p) {
+        const int dest[2] = {m_.spike_ports[p].sum_slot, m_.spike_ports[p].received_slot};
+        for (int j = 0; j < 2; ++j) {
+          llvm::Value* at = b_.CreateInBoundsGEP(
+              f64_, spike_input, b_.CreateAdd(base, b_.getInt64(int64_t(2 * p) + j)));
+          store_slot(dest[j], b_.CreateLoad(f64_, at));
+          b_.CreateStore(zero, at);
+        }
+      }
+    }, [&] {
+      for (size_t p = 0; p < ports; ++p) {
+        store_slot(m_.spike_ports[p].sum_slot, zero);
+        store_slot(m_.spike_ports[p].received_slot, zero);
+      }
+    });
   }
   // Phase 2: delay lines (the runtime keeps them per instance).
   if (!m_.delays.empty()) call_hook(1);
@@ -201,12 +216,27 @@ std::string Generator::slice_fn(const std::string& step_name) {
   b_.SetInsertPoint(after_check);
   // Phase 10: continuous input delivered for this step is used from the next step on.
   if (cports > 0) {
-    llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(cports)));
-    for (size_t c = 0; c < cports; ++c) {
-      llvm::Value* at = b_.CreateInBoundsGEP(f64_, current_input, b_.CreateAdd(base, b_.getInt64(int64_t(c))));
-      store_slot(m_.continuous_ports[c].slot, b_.CreateLoad(f64_, at));
-      b_.CreateStore(llvm::ConstantFP::get(f64_, 0.0), at);
-    }
+    on_flag(2, "current_input", [&] {
+      llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(cports)));
+      for (size_t c = 0; c < cports; ++c) {
+        llvm::Value* at = b_.CreateInBoundsGEP(f64_, current_input,
+                                               b_.CreateAdd(base, b_.getInt64(int64_t(c))));
+        store_slot(m_.continuous_ports[c].slot, b_.CreateLoad(f64_, at));
+        b_.CreateStore(zero, at);
+      }
+    }, [&] {
+      for (size_t c = 0; c < cports; ++c) store_slot(m_.continuous_ports[c].slot, zero);
+    });
+  }
+  if (flag_at) {
+    // Cleared after both phases (nothing delivers into a step of the running slice).
+    auto* clear = block("clear_flag");
+    auto* cleared = block("flag_cleared");
+    b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), clear, cleared);
+    b_.SetInsertPoint(clear);
+    b_.CreateStore(b_.getInt8(0), flag_at);
+    b_.CreateBr(cleared);
+    b_.SetInsertPoint(cleared);
   }
   // Phase 11: samplers; a failure there (an index error in a recordable inline) stops the
   // instance before its next step.

@@ -44,9 +44,10 @@ struct NjPoolSlice {
   int64_t from, to;        // steps from+1 .. to
   int64_t ring_size;
   double h;
-  // Per (ring slot, instance), index (k % ring_size) * instances + i: 1 when a spike
-  // arrived for that step (its cells may be nonzero), else 0 and its cells are all +0.0,
-  // so the loop stores zeros into the input slots without reading or clearing the cells.
+  // Per (ring slot, instance), index (k % ring_size) * instances + i: bit 1 when a spike,
+  // bit 2 when a current arrived for that step (those cells may be nonzero); cells whose
+  // bit is clear are all +0.0, so the loop stores zeros into the input slots without
+  // reading or clearing them.
   uint8_t* arrived;
 };
 

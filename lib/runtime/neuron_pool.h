@@ -37,7 +37,8 @@ class NeuronPool {
     std::vector<JitNeuron*> members;
     size_t ring = 0;
     std::vector<double> rows, spike_input, current_input;
-    std::vector<uint8_t> arrived;  // per (ring slot, instance): its spike cells are not all 0
+    // Per (ring slot, instance): bit 1 its spike cells, bit 2 its current cells are not all 0.
+    std::vector<uint8_t> arrived;
   };
   Storage build(std::vector<JitNeuron*> members, size_t ring, int64_t now) const;
   void install(Storage storage);  // the members now point at their rows
@@ -70,10 +71,12 @@ class NeuronPool {
     double* cell = (spike_input_.data() + (at * 2 * ports_ + 2 * port));
     cell[0] += w * double(multiplicity);
     cell[1] += 1.0;
-    arrived_[at] = 1;
+    arrived_[at] |= 1;
   }
   void add_current(size_t i, int64_t step, double value, int port) {
-    current_input_[((size_t(step) % ring_) * members_.size() + i) * cports_ + size_t(port)] += value;
+    const size_t at = (size_t(step) % ring_) * members_.size() + i;
+    current_input_[at * cports_ + size_t(port)] += value;
+    arrived_[at] |= 2;
   }
   // Hints the cache about the cells add_spike_at(i, ring_slot, ...) will touch.
   void prefetch(size_t i, size_t ring_slot) const {

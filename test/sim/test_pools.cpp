@@ -125,3 +125,35 @@ TEST_CASE("pools: spikes of weight 0 still arrive, in flight across a rebuild to
   k.simulate(10.0);
   CHECK(k.get_status(c[0]).at("n") == 3.0);
 }
+
+TEST_CASE("pools: currents in flight survive a rebuild (their arrival flags are rebuilt)") {
+  // A dc_generator's current reaches the neuron 4 ms after it is sent; the neuron sums what
+  // it receives. A pool rebuilt while 4 ms of current is in flight must give the same sum
+  // as a run without the rebuild.
+  auto run = [](bool rebuild) {
+    nestjit::Kernel k;
+    REQUIRE(k.install_source("integrator.nestml",
+                             "model integrator_neuron:\n"
+                             "    state:\n"
+                             "        q real = 0\n"
+                             "    input:\n"
+                             "        I pA <- continuous\n"
+                             "    output:\n"
+                             "        spike\n"
+                             "    update:\n"
+                             "        q += I / pA\n")
+                .ok);
+    auto dc = k.create("dc_generator", 1, {{"amplitude", 1.5}, {"start", 2.0}});
+    auto n = k.create("integrator_neuron");
+    nestjit::SynSpec slow;
+    slow.delay = 4.0;
+    k.connect(dc, n, nestjit::ConnRule::all_to_all, slow);
+    k.simulate(5.0);
+    if (rebuild) k.create("integrator_neuron");
+    k.simulate(10.0);
+    return k.get_status(n[0]).at("q");
+  };
+  const double plain = run(false);
+  CHECK(plain > 0.0);
+  CHECK(run(true) == plain);
+}
