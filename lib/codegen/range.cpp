@@ -6,6 +6,7 @@
 // test of the checked slots, the continuous input for the next step, the after-step hook
 // (samplers). Instances run one after the other through the whole slice, as they did as
 // objects, so spikes, samples, random draws and failures come in the same order.
+#include <bit>
 #include <cstddef>
 #include <functional>
 #include <llvm/IR/Intrinsics.h>
@@ -24,6 +25,8 @@ static_assert(offsetof(NjPoolSlice, stride) == 64);
 static_assert(offsetof(NjPoolSlice, ring_size) == 112);
 static_assert(offsetof(NjPoolSlice, h) == 120);
 static_assert(offsetof(NjPoolSlice, arrived) == 128);
+// The loop reads a cell's two arrival bytes as one 16-bit value, byte 0 the low half.
+static_assert(std::endian::native == std::endian::little);
 
 namespace {
 enum SliceField {
@@ -142,23 +145,24 @@ std::string Generator::slice_fn(const std::string& step_name) {
   };
   if (ports > 0) prefetch(spike_input, 2 * ports);
   // (current cells are read only when flagged, which is rare: no prefetch for them)
-  // Phase 1: this step's spike input, read and cleared. The step's arrival flag (bit 1:
-  // spikes, bit 2: currents) says which cells deliveries touched; untouched cells are +0.0,
+  // Phase 1: this step's spike input, read and cleared. The step's arrival flags (byte 0:
+  // spikes, byte 1: currents, read as one little-endian 16-bit value) say which cells
+  // deliveries touched; untouched cells are +0.0,
   // so their slots become 0 without reading or clearing them.
   llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
   llvm::Value* flag_at = nullptr;
   llvm::Value* flag = nullptr;
   if (ports > 0 || cports > 0) {
-    flag_at = b_.CreateInBoundsGEP(b_.getInt8Ty(), arrived, cell);
-    flag = b_.CreateLoad(b_.getInt8Ty(), flag_at);
+    flag_at = b_.CreateInBoundsGEP(b_.getInt16Ty(), arrived, cell);
+    flag = b_.CreateLoad(b_.getInt16Ty(), flag_at);
   }
-  // Runs read() when `bit` of the flag is set, else none().
-  auto on_flag = [&](int bit, const char* what, const std::function<void()>& read,
+  // Runs read() when the flag's byte `mask` selects is set, else none().
+  auto on_flag = [&](uint16_t mask, const char* what, const std::function<void()>& read,
                      const std::function<void()>& none) {
     auto* yes = block(what);
     auto* no = block("no_input");
     auto* next = block("after_input");
-    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(flag, b_.getInt8(bit)), b_.getInt8(0)), yes, no);
+    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateAnd(flag, b_.getInt16(mask)), b_.getInt16(0)), yes, no);
     b_.SetInsertPoint(yes);
     read();
     b_.CreateBr(next);
@@ -168,7 +172,7 @@ std::string Generator::slice_fn(const std::string& step_name) {
     b_.SetInsertPoint(next);
   };
   if (ports > 0) {
-    on_flag(1, "spike_input", [&] {
+    on_flag(0x00ff, "spike_input", [&] {
       llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(2 * ports)));
       for (size_t p = 0; p < ports; ++p) {
         const int dest[2] = {m_.spike_ports[p].sum_slot, m_.spike_ports[p].received_slot};
@@ -216,7 +220,7 @@ std::string Generator::slice_fn(const std::string& step_name) {
   b_.SetInsertPoint(after_check);
   // Phase 10: continuous input delivered for this step is used from the next step on.
   if (cports > 0) {
-    on_flag(2, "current_input", [&] {
+    on_flag(0xff00, "current_input", [&] {
       llvm::Value* base = b_.CreateMul(cell, b_.getInt64(int64_t(cports)));
       for (size_t c = 0; c < cports; ++c) {
         llvm::Value* at = b_.CreateInBoundsGEP(f64_, current_input,
@@ -232,9 +236,9 @@ std::string Generator::slice_fn(const std::string& step_name) {
     // Cleared after both phases (nothing delivers into a step of the running slice).
     auto* clear = block("clear_flag");
     auto* cleared = block("flag_cleared");
-    b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), clear, cleared);
+    b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt16(0)), clear, cleared);
     b_.SetInsertPoint(clear);
-    b_.CreateStore(b_.getInt8(0), flag_at);
+    b_.CreateStore(b_.getInt16(0), flag_at);
     b_.CreateBr(cleared);
     b_.SetInsertPoint(cleared);
   }

@@ -44,10 +44,10 @@ struct NjPoolSlice {
   int64_t from, to;        // steps from+1 .. to
   int64_t ring_size;
   double h;
-  // Per (ring slot, instance), index (k % ring_size) * instances + i: bit 1 when a spike,
-  // bit 2 when a current arrived for that step (those cells may be nonzero); cells whose
-  // bit is clear are all +0.0, so the loop stores zeros into the input slots without
-  // reading or clearing them.
+  // Two bytes per (ring slot, instance), at 2 * ((k % ring_size) * instances + i): byte 0
+  // is 1 when a spike, byte 1 when a current arrived for that step (those cells may be
+  // nonzero); cells whose byte is 0 are all +0.0, so the loop stores zeros into the input
+  // slots without reading or clearing them.
   uint8_t* arrived;
 };
 

@@ -63,12 +63,12 @@ NeuronPool::Storage NeuronPool::build(std::vector<JitNeuron*> members, size_t ri
                   (s.current_input.data() + ((to * n + i) * cports_)));
     }
   }
-  s.arrived.assign(ring * n, 0);
+  s.arrived.assign(2 * ring * n, 0);
   for (size_t c = 0; c < ring * n; ++c) {
     for (size_t j = 0; j < 2 * ports_; ++j)
-      if (s.spike_input[c * 2 * ports_ + j] != 0.0) s.arrived[c] |= 1;
+      if (s.spike_input[c * 2 * ports_ + j] != 0.0) s.arrived[2 * c] = 1;
     for (size_t j = 0; j < cports_; ++j)
-      if (s.current_input[c * cports_ + j] != 0.0) s.arrived[c] |= 2;
+      if (s.current_input[c * cports_ + j] != 0.0) s.arrived[2 * c + 1] = 1;
   }
   s.members = std::move(members);
   return s;
