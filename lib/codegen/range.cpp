@@ -147,8 +147,9 @@ std::string Generator::slice_fn(const std::string& step_name) {
   // (current cells are read only when flagged, which is rare: no prefetch for them)
   // Phase 1: this step's spike input, read and cleared. The step's arrival flags (byte 0:
   // spikes, byte 1: currents, read as one little-endian 16-bit value) say which cells
-  // deliveries touched; untouched cells are +0.0,
-  // so their slots become 0 without reading or clearing them.
+  // deliveries touched; untouched cells are +0.0, so their slots become 0 without reading
+  // or clearing them. (An instance stopped by a failure leaves its step's flag set: the
+  // cells left then are read at the ring slot's next use, as they were without flags.)
   llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
   llvm::Value* flag_at = nullptr;
   llvm::Value* flag = nullptr;
