@@ -259,7 +259,11 @@ void JitNeuron::sample(NjContext* ctx, int64_t step, double h) {
 }
 
 void JitNeuron::on_emit(double, double, int) {
-  // Neurons ignore emit_spike's arguments (SEMANTICS.md 2); the spike is stamped t_k.
+  // Neurons ignore emit_spike's arguments (SEMANTICS.md 2); the spike is stamped t_k. A
+  // pooled neuron's spike normally reaches its pool straight from nestjit_rt_emit_spike;
+  // one that comes through the host takes the same path, so the pool alone decides when
+  // the archive is written.
+  if (pool_) return pool_->emit(pool_index_);
   const int64_t step = step_now();
   net_->emit(id, step);
   archive_spike(step);
