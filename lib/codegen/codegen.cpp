@@ -71,7 +71,9 @@ std::unique_ptr<llvm::Module> Generator::run(FunctionNames& names) {
   names.conv_increment = conv_increment_fn();
   if (!m_.is_synapse) {
     names.step = step_fn(names);
-    names.slice = slice_fn(names.step);
+    llvm::Function* lanes = lane_blocks() ? lanes_block_fn() : nullptr;
+    names.slice = slice_fn(names.step, lanes);
+    names.lane_blocks = lanes != nullptr;
   }
   names.recordable_inlines = recordable_inlines_fn();
   names.check_guards = check_guards_fn();
@@ -312,28 +314,7 @@ std::string Generator::step_fn(const FunctionNames& names) {
   };
   call_block(names.conv_begin);
   call_block(names.update);
-  // Handlers with a priority run first, highest first (compared as strings, as NEST's
-  // generator sorts them), then the others in source order.
-  std::vector<size_t> order(m_.on_receive.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const auto& ha = m_.on_receive[a];
-    const auto& hb = m_.on_receive[b];
-    if (ha.has_priority != hb.has_priority) return ha.has_priority;
-    if (!ha.has_priority) return false;
-    return std::to_string(ha.priority) > std::to_string(hb.priority);
-  });
-  for (size_t i : order) {
-    const auto& port = m_.spike_ports[m_.on_receive[i].port];
-    auto* then = llvm::BasicBlock::Create(ctx_, "handler", fn_);
-    auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
-    llvm::Value* flag = load_slot(port.received_slot);
-    b_.CreateCondBr(b_.CreateFCmpUNE(flag, llvm::ConstantFP::get(f64_, 0.0)), then, next);
-    b_.SetInsertPoint(then);
-    call_block(names.on_receive[i]);
-    b_.CreateBr(next);
-    b_.SetInsertPoint(next);
-  }
+  receive_handlers([&](size_t i) { call_block(names.on_receive[i]); });
   call_block(names.conv_end);
   for (size_t p = 0; p < m_.spike_ports.size(); ++p)
     b_.CreateCall(mod_->getFunction(names.conv_increment),
@@ -347,6 +328,36 @@ std::string Generator::step_fn(const FunctionNames& names) {
   call_block(names.on_condition);
   b_.CreateRetVoid();
   return fn_->getName().str();
+}
+
+// Each onReceive handler, in handler_order, runs when its port received spikes this step.
+void Generator::receive_handlers(const std::function<void(size_t)>& run) {
+  for (size_t i : handler_order()) {
+    const auto& port = m_.spike_ports[m_.on_receive[i].port];
+    auto* then = llvm::BasicBlock::Create(ctx_, "handler", fn_);
+    auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
+    llvm::Value* flag = load_slot(port.received_slot);
+    b_.CreateCondBr(b_.CreateFCmpUNE(flag, llvm::ConstantFP::get(f64_, 0.0)), then, next);
+    b_.SetInsertPoint(then);
+    run(i);
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  }
+}
+
+// Handlers with a priority run first, highest first (compared as strings, as NEST's
+// generator sorts them), then the others in source order.
+std::vector<size_t> Generator::handler_order() const {
+  std::vector<size_t> order(m_.on_receive.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const auto& ha = m_.on_receive[a];
+    const auto& hb = m_.on_receive[b];
+    if (ha.has_priority != hb.has_priority) return ha.has_priority;
+    if (!ha.has_priority) return false;
+    return std::to_string(ha.priority) > std::to_string(hb.priority);
+  });
+  return order;
 }
 
 std::unique_ptr<llvm::Module> generate(const nir::Model& model, llvm::LLVMContext& ctx,
@@ -370,7 +381,11 @@ namespace nestjit::codegen {
 namespace {
 std::atomic<bool> loop_checks{true};
 std::atomic<bool> inline_rkf45{true};
+std::atomic<bool> lanes_on{true};
 }
+
+void set_lane_blocks(bool on) { lanes_on.store(on); }
+bool lane_blocks() { return lanes_on.load(); }
 
 void set_compiled_rkf45(bool on) { inline_rkf45.store(on); }
 bool compiled_rkf45() { return inline_rkf45.load(); }

@@ -23,6 +23,7 @@ struct FunctionNames {
   std::string recordable_inlines;       // void(ctx, double* out): nir::Model::recordable_inlines
   std::string check_guards;             // int32(ctx): 0, or 1 + index of a failing nir::Guard
   std::string slice;                    // void(ctx, const NjPoolSlice*): neurons only (range.cpp)
+  bool lane_blocks = false;             // the slice loop runs lane blocks (lanes.cpp)
 };
 
 // Every symbol gets `prefix` so several models (and versions of one) share one JIT.
@@ -46,5 +47,10 @@ bool loop_interrupt_checks();
 // both give the same numbers bit for bit, and for benchmarks.
 void set_compiled_rkf45(bool on);
 bool compiled_rkf45();
+// Whether models whose step calls nothing get lane blocks (lanes.cpp: kNjLanes instances
+// through a slice side by side, vectorised) in their slice loop; the default. Off only for
+// the tests that show both give the same numbers bit for bit, and for benchmarks.
+void set_lane_blocks(bool on);
+bool lane_blocks();
 
 }  // namespace nestjit::codegen

@@ -41,6 +41,7 @@ llvm::Value* Generator::load_slot(int slot) {
     if (it != y_of_slot_->end())
       return b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, y_, it->second));
   }
+  if (lanes_) lane_loaded_.insert(slot);
   auto* load = b_.CreateLoad(f64_, slot_ptr(slot));
   load->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
   return load;
@@ -222,6 +223,11 @@ llvm::Value* Generator::element_ptr(const Expr& e, llvm::Value** in_range) {
   b_.CreateBr(good);
   b_.SetInsertPoint(good);
   llvm::Value* slot = b_.CreateAdd(b_.getInt64(e.index), b_.CreateMul(safe, b_.getInt64(e.stride)));
+  if (lanes_) {
+    // (the range check calls the runtime, so such a step never runs in lanes: kept valid only)
+    lane_ok_ = false;
+    slot = b_.CreateMul(slot, b_.getInt64(lanes_));
+  }
   return b_.CreateInBoundsGEP(f64_, slots_, slot);
 }
 

@@ -7,7 +7,9 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
+#include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,14 @@ using nir::Stmt;
 using nir::ValueType;
 
 enum CtxField { kSlots = 0, kTime = 1, kTimestep = 2, kResolution = 3 };
+// NjContext fields the pool loops set (slots, t and timestep are also CtxField).
+enum ContextField { kCtxSlots = 0, kCtxT = 1, kCtxTimestep = 2, kCtxHost = 4, kCtxInstance = 6 };
+// The fields of nir/abi.h NjPoolSlice, in order (range.cpp checks the offsets).
+enum SliceField {
+  kRows, kHosts, kHooks, kSpikeInput, kCurrentInput, kStepOut, kStop, kScratch,
+  kStride, kInstances, kBegin, kEnd, kFrom, kTo, kRingSize, kH, kArrived, kLanes,
+  kUniform, kUniformValues
+};
 
 class Generator {
  public:
@@ -81,17 +91,47 @@ class Generator {
   std::string check_guards_fn();
   std::string step_fn(const FunctionNames& names);
   // void slice(ctx, const NjPoolSlice*): a pool's instances through a slice (range.cpp).
-  std::string slice_fn(const std::string& step_name);
+  // With a lane block function it hands runs of kNjLanes instances to it.
+  std::string slice_fn(const std::string& step_name, llvm::Function* lanes);
+  std::vector<size_t> handler_order() const;
+  void receive_handlers(const std::function<void(size_t)>& run);
+  llvm::StructType* pool_slice_type();
+  llvm::Value* slice_field(llvm::Value* slice, SliceField f);
+  llvm::StructType* pool_slice_type_ = nullptr;
+
+  // ---- lane blocks (lanes.cpp) ----
+  // In lane mode (lanes_ > 0) slot s of the instance at `slots_` is slots_[s * lanes_]: the
+  // step runs on a structure-of-arrays copy of kNjLanes instances. Null when the model's
+  // step cannot run that way (lane_ok_ turned false, or it calls into the runtime).
+  llvm::Function* lanes_block_fn();
+  llvm::Function* lanes_step_fn();
+  // for (v = from; v < to; ++v) body(v), at the insert point; continues after the loop.
+  void counted_loop(llvm::Value* from, llvm::Value* to,
+                    const std::function<void(llvm::Value*)>& body, bool vectorise = false);
+  int lanes_ = 0;
+  bool lane_ok_ = true;
+  std::set<int> lane_loaded_, lane_stored_;
   void mark_context_not_captured();
 
   // ---- values ----
 
   llvm::Type* llvm_type(ValueType t);
   llvm::Value* element_ptr(const Expr& e, llvm::Value** in_range = nullptr);
-  llvm::Value* slot_ptr(int slot) { return b_.CreateConstInBoundsGEP1_64(f64_, slots_, slot); }
+  llvm::Value* slot_ptr(int slot) {
+    if (lanes_) return lane_slot(slot);
+    return b_.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot));
+  }
+  // Lane mode: the slot's value lives in a variable of the step (read from the lane's column
+  // when the step begins, written back where it ends), so that LLVM keeps it in a register
+  // and turns the step's branches into selects: stores under a mask, read back at once,
+  // would wait for the store to reach the cache.
+  llvm::Value* lane_slot(int slot);
+  std::map<int, llvm::AllocaInst*> lane_vars_;
+  llvm::BasicBlock* lane_entry_ = nullptr;
 
   llvm::Value* load_slot(int slot);
   void store_slot(int slot, llvm::Value* v) {
+    if (lanes_) lane_stored_.insert(slot);
     b_.CreateStore(v, slot_ptr(slot))->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
   }
   // Interrupts: type-based alias tags telling LLVM that instance slots (doubles) and the

@@ -25,15 +25,13 @@ static_assert(offsetof(NjPoolSlice, stride) == 64);
 static_assert(offsetof(NjPoolSlice, ring_size) == 112);
 static_assert(offsetof(NjPoolSlice, h) == 120);
 static_assert(offsetof(NjPoolSlice, arrived) == 128);
+static_assert(offsetof(NjPoolSlice, lanes) == 136);
+static_assert(offsetof(NjPoolSlice, uniform_values) == 152);
+static_assert(sizeof(NjPoolSlice) == 160);
 // The loop reads a cell's two arrival bytes as one 16-bit value, byte 0 the low half.
 static_assert(std::endian::native == std::endian::little);
 
 namespace {
-enum SliceField {
-  kRows, kHosts, kHooks, kSpikeInput, kCurrentInput, kStepOut, kStop, kScratch,
-  kStride, kInstances, kBegin, kEnd, kFrom, kTo, kRingSize, kH, kArrived
-};
-enum ContextField { kCtxSlots = 0, kCtxT = 1, kCtxTimestep = 2, kCtxHost = 4, kCtxInstance = 6 };
 }  // namespace
 
 void Generator::mark_context_not_captured() {
@@ -43,39 +41,49 @@ void Generator::mark_context_not_captured() {
       f.addParamAttr(0, llvm::Attribute::NoCapture);
 }
 
-std::string Generator::slice_fn(const std::string& step_name) {
+llvm::StructType* Generator::pool_slice_type() {
+  if (!pool_slice_type_) {
+    std::vector<llvm::Type*> fields(8, ptr_);         // rows .. scratch
+    fields.insert(fields.end(), 7, i64_);            // stride .. ring_size
+    fields.push_back(f64_);                          // h
+    fields.insert(fields.end(), 4, ptr_);            // arrived, lanes, uniform, uniform_values
+    pool_slice_type_ = llvm::StructType::create(ctx_, fields, "NjPoolSlice");
+  }
+  return pool_slice_type_;
+}
+
+llvm::Value* Generator::slice_field(llvm::Value* slice, SliceField f) {
+  llvm::Type* t = f == kH ? f64_ : (f >= kStride && f <= kRingSize) ? i64_ : ptr_;
+  return b_.CreateLoad(t, b_.CreateStructGEP(pool_slice_type(), slice, f));
+}
+
+std::string Generator::slice_fn(const std::string& step_name, llvm::Function* lanes) {
   llvm::Function* step = mod_->getFunction(step_name);
   step->addFnAttr(llvm::Attribute::AlwaysInline);
 
-  std::vector<llvm::Type*> fields(8, ptr_);
-  fields.insert(fields.end(), 7, i64_);
-  fields.push_back(f64_);
-  fields.push_back(ptr_);
-  auto* slice_type = llvm::StructType::create(ctx_, fields, "NjPoolSlice");
   begin(name("slice"), llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false));
   llvm::Value* outer_ctx = fn_->getArg(0);
   llvm::Value* s = fn_->getArg(1);
-  auto field = [&](SliceField f, llvm::Type* t) {
-    return b_.CreateLoad(t, b_.CreateStructGEP(slice_type, s, f));
-  };
+  auto field = [&](SliceField f) { return slice_field(s, f); };
   auto ctx_ptr = [&](ContextField f) { return b_.CreateStructGEP(ctx_type_, ctxv_, f); };
-  llvm::Value* rows = field(kRows, ptr_);
-  llvm::Value* hosts = field(kHosts, ptr_);
-  llvm::Value* hooks = field(kHooks, ptr_);
-  llvm::Value* spike_input = field(kSpikeInput, ptr_);
-  llvm::Value* current_input = field(kCurrentInput, ptr_);
-  llvm::Value* step_out = field(kStepOut, ptr_);
-  llvm::Value* stop = field(kStop, ptr_);
-  llvm::Value* scratch = field(kScratch, ptr_);
-  llvm::Value* stride = field(kStride, i64_);
-  llvm::Value* instances = field(kInstances, i64_);
-  llvm::Value* begin_i = field(kBegin, i64_);
-  llvm::Value* end_i = field(kEnd, i64_);
-  llvm::Value* first = b_.CreateAdd(field(kFrom, i64_), b_.getInt64(1));
-  llvm::Value* to = field(kTo, i64_);
-  llvm::Value* ring_size = field(kRingSize, i64_);
-  llvm::Value* h = field(kH, f64_);
-  llvm::Value* arrived = field(kArrived, ptr_);
+  llvm::Value* rows = field(kRows);
+  llvm::Value* hosts = field(kHosts);
+  llvm::Value* hooks = field(kHooks);
+  llvm::Value* spike_input = field(kSpikeInput);
+  llvm::Value* current_input = field(kCurrentInput);
+  llvm::Value* step_out = field(kStepOut);
+  llvm::Value* stop = field(kStop);
+  llvm::Value* scratch = field(kScratch);
+  llvm::Value* stride = field(kStride);
+  llvm::Value* instances = field(kInstances);
+  llvm::Value* begin_i = field(kBegin);
+  llvm::Value* end_i = field(kEnd);
+  llvm::Value* first = b_.CreateAdd(field(kFrom), b_.getInt64(1));
+  llvm::Value* to = field(kTo);
+  llvm::Value* ring_size = field(kRingSize);
+  llvm::Value* h = field(kH);
+  llvm::Value* arrived = field(kArrived);
+  llvm::Value* lane_space = field(kLanes);
   llvm::Value* first_ring = b_.CreateSRem(first, ring_size);
   // A private copy of the context: the compiled blocks read its fields, the loop sets the
   // instance's slots, host and index and the step's time.
@@ -84,7 +92,10 @@ std::string Generator::slice_fn(const std::string& step_name) {
   llvm::AllocaInst* i_var = b_.CreateAlloca(i64_);
   llvm::AllocaInst* k_var = b_.CreateAlloca(i64_);
   llvm::AllocaInst* r_var = b_.CreateAlloca(i64_);
+  // Instances below this index that a lane block handed back run one by one.
+  llvm::AllocaInst* scalar_until = b_.CreateAlloca(i64_);
   b_.CreateStore(begin_i, i_var);
+  b_.CreateStore(begin_i, scalar_until);
 
   auto block = [&](const char* n) { return llvm::BasicBlock::Create(ctx_, n, fn_); };
   llvm::BasicBlock* inst_cond = block("instance");
@@ -99,9 +110,40 @@ std::string Generator::slice_fn(const std::string& step_name) {
 
   b_.SetInsertPoint(inst_cond);
   llvm::Value* i = b_.CreateLoad(i64_, i_var);
-  b_.CreateCondBr(b_.CreateICmpSLT(i, end_i), inst_body, done);
+  if (!lanes) {
+    b_.CreateCondBr(b_.CreateICmpSLT(i, end_i), inst_body, done);
+  } else {
+    // kNjLanes instances from i, none with hooks and not handed back before: a lane block
+    // (lanes.cpp). When it hands them back (a non-finite value), they run one by one.
+    llvm::BasicBlock* try_lanes = block("try_lanes");
+    llvm::BasicBlock* lane_call = block("lane_block");
+    llvm::BasicBlock* lanes_done = block("lanes_done");
+    llvm::BasicBlock* lanes_back = block("lanes_handed_back");
+    b_.CreateCondBr(b_.CreateICmpSLT(i, end_i), try_lanes, done);
+    b_.SetInsertPoint(try_lanes);
+    llvm::Value* past = b_.CreateAdd(i, b_.getInt64(kNjLanes));
+    llvm::Value* fits = b_.CreateAnd(b_.CreateICmpSLE(past, end_i),
+                                     b_.CreateICmpSGE(i, b_.CreateLoad(i64_, scalar_until)));
+    llvm::BasicBlock* test_hooks = block("test_hooks");
+    b_.CreateCondBr(fits, test_hooks, inst_body);
+    b_.SetInsertPoint(test_hooks);
+    static_assert(kNjLanes == 8, "the hook test reads the lanes' eight hook bytes as one word");
+    llvm::Value* hook_word = b_.CreateAlignedLoad(
+        i64_, b_.CreateInBoundsGEP(b_.getInt8Ty(), hooks, i), llvm::MaybeAlign(1));
+    b_.CreateCondBr(b_.CreateICmpEQ(hook_word, b_.getInt64(0)), lane_call, inst_body);
+    b_.SetInsertPoint(lane_call);
+    llvm::Value* st = b_.CreateCall(lanes, {ctxv_, s, i, lane_space, spike_input, current_input});
+    b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt32(0)), lanes_done, lanes_back);
+    b_.SetInsertPoint(lanes_done);
+    b_.CreateStore(past, i_var);
+    b_.CreateBr(inst_cond);
+    b_.SetInsertPoint(lanes_back);
+    b_.CreateStore(past, scalar_until);
+    b_.CreateBr(inst_body);
+  }
 
   b_.SetInsertPoint(inst_body);
+  i = b_.CreateLoad(i64_, i_var);
   slots_ = b_.CreateInBoundsGEP(f64_, rows, b_.CreateMul(i, stride));
   b_.CreateStore(slots_, ctx_ptr(kCtxSlots));
   b_.CreateStore(b_.CreateLoad(ptr_, b_.CreateInBoundsGEP(ptr_, hosts, i)), ctx_ptr(kCtxHost));

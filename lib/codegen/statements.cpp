@@ -80,6 +80,12 @@ void Generator::stmt(const Stmt& s) {
     case Stmt::Kind::AssignLocal: b_.CreateStore(expr(*s.value), locals_.at(s.index)); break;
     case Stmt::Kind::Eval: expr(*s.value); break;
     case Stmt::Kind::Return:
+      // A return in a block ends only that block; the lane step runs all blocks in one
+      // function, so a model with one keeps the per-instance loop.
+      if (lanes_ && !current_user_fn_) {
+        lane_ok_ = false;
+        break;
+      }
       if (current_user_fn_ && !current_user_fn_->returns_void && s.value)
         b_.CreateRet(as(expr(*s.value), current_user_fn_->result, s.value->type));
       else
@@ -102,6 +108,7 @@ void Generator::stmt(const Stmt& s) {
       break;
     }
     case Stmt::Kind::While: {
+      if (lanes_) lane_ok_ = false;  // a loop per lane would not vectorise
       auto* head = llvm::BasicBlock::Create(ctx_, "while", fn_);
       auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
       auto* done = llvm::BasicBlock::Create(ctx_, "endwhile", fn_);
@@ -157,6 +164,14 @@ void Generator::stmt(const Stmt& s) {
       break;
     }
     case Stmt::Kind::EmitSpike: {
+      if (lanes_) {
+        // Counted in the lane's spike row (slot index = slot count); the lane block emits
+        // the spikes after the slice, instance by instance, as the per-instance loop would.
+        if (!s.args.empty()) lane_ok_ = false;
+        const int row = int(m_.slots.size());
+        store_slot(row, b_.CreateFAdd(load_slot(row), llvm::ConstantFP::get(f64_, 1.0)));
+        break;
+      }
       llvm::Value* w = s.args.size() > 0 ? expr(*s.args[0]) : llvm::ConstantFP::get(f64_, 1.0);
       llvm::Value* d = s.args.size() > 1 ? expr(*s.args[1]) : llvm::ConstantFP::get(f64_, 0.0);
       b_.CreateCall(extern_fn("nestjit_rt_emit_spike", b_.getVoidTy(), {ptr_, f64_, f64_, i32_}),

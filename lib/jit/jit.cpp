@@ -5,6 +5,8 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/DebugUtils.h>
+#include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
@@ -105,6 +107,10 @@ class Engine {
     }
     jit_ = std::move(*j);
     add_perf_map_if_requested(*jit_);
+    // Debugging aid next to the perf map: NESTJIT_DUMP_OBJECTS=dir writes every compiled
+    // object file there, to disassemble what a profile points at (objdump -d).
+    if (const char* dir = std::getenv("NESTJIT_DUMP_OBJECTS"))
+      jit_->getObjTransformLayer().setTransform(llvm::orc::DumpObjects(dir));
     define(math_symbols());
   }
   std::unique_ptr<llvm::orc::LLJIT> jit_;
@@ -200,6 +206,7 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
       reinterpret_cast<void (*)(NjContext*, double*)>(look(names.recordable_inlines));
   code->check_guards = reinterpret_cast<int32_t (*)(NjContext*)>(look(names.check_guards));
   code->slice = reinterpret_cast<void (*)(NjContext*, const NjPoolSlice*)>(look(names.slice));
+  code->lane_blocks = names.lane_blocks;
   if (!ok) {
     llvm::consumeError(rt->remove());
     return nullptr;

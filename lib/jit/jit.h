@@ -32,6 +32,7 @@ struct ModelCode {
   int32_t (*check_guards)(NjContext*) = nullptr;
   // Neurons: advances a range of a pool's instances through a slice (nir/abi.h NjPoolSlice).
   void (*slice)(NjContext*, const NjPoolSlice*) = nullptr;
+  bool lane_blocks = false;  // the slice loop runs lane blocks (NjPoolSlice::lanes, ::uniform)
   std::shared_ptr<void> resources;  // the model's ResourceTracker
 };
 

@@ -286,6 +286,9 @@ bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
     throw std::invalid_argument(
         fmt::format("simulation time {} ms is not a multiple of the resolution {} ms", ms, h_));
   if (!prepared_) prepare();
+  // Lane blocks take a slot's value from the pool when all instances share it: settled
+  // here, after every change made between simulate calls.
+  for (auto& [model, pool] : pools_) pool->refresh_uniform();
   ScopedRng rng_scope(rng());  // compiled code draws from this network's stream
   // std::atomic<bool> has bool's layout (lock-free); compiled loops read it as a plain byte.
   static_assert(sizeof(std::atomic<bool>) == sizeof(bool));

@@ -3,6 +3,7 @@
 #include "runtime/neuron_pool.h"
 
 #include <algorithm>
+#include <bit>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -151,6 +152,21 @@ size_t NeuronPool::route(size_t i, int receptor, double& weight) const {
   return size_t(r.excitatory >= 0 ? r.excitatory : r.inhibitory);
 }
 
+void NeuronPool::refresh_uniform() {
+  uniform_.assign(stride_, 0);
+  uniform_values_.assign(stride_, 0.0);
+  const size_t n = members_.size();
+  if (n == 0 || !model_->code->lane_blocks) return;
+  for (size_t s = 0; s < stride_; ++s) {
+    const double first = rows_[s];
+    size_t i = 1;
+    // Bit for bit: -0.0 and +0.0 differ, and a NaN equals itself.
+    while (i < n && std::bit_cast<uint64_t>(rows_[i * stride_ + s]) == std::bit_cast<uint64_t>(first)) ++i;
+    uniform_[s] = i == n ? 1 : 0;
+    uniform_values_[s] = first;
+  }
+}
+
 void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, int64_t to) {
   if (begin >= end || from >= to) return;
   set_current_rng(&net.rng());
@@ -159,10 +175,13 @@ void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, in
   ctx_.interrupt = net.interrupt_flag();
   ctx_.resolution = net.resolution();
   stop_ = 0;
+  if (const size_t need = nj_lane_doubles(stride_, size_t(to - from)); lanes_.size() < need)
+    lanes_.resize(need);
   NjPoolSlice s{rows_.data(), hosts_.data(), hooks_.data(), spike_input_.data(),
                 current_input_.data(), &step_, &stop_, scratch_.data(), int64_t(stride_),
                 int64_t(members_.size()), int64_t(begin), int64_t(end), from, to,
-                int64_t(ring_), net.resolution(), arrived_.data()};
+                int64_t(ring_), net.resolution(), arrived_.data(), lanes_.data(),
+                uniform_.data(), uniform_values_.data()};
   model_->code->slice(&ctx_, &s);
 }
 

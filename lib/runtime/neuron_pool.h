@@ -48,6 +48,11 @@ class NeuronPool {
     return members == members_ && ring == ring_;
   }
 
+  // Finds the slots every instance holds the same value in (NjPoolSlice::uniform); the
+  // network calls it when a simulate call begins, after the last changes from outside.
+  // Only pools whose model runs lane blocks need it.
+  void refresh_uniform();
+
   // Advances instances begin..end-1 through steps from+1..to.
   void update(Network& net, size_t begin, size_t end, int64_t from, int64_t to);
 
@@ -125,6 +130,9 @@ class NeuronPool {
   Network* net_ = nullptr;
   size_t ring_ = 0;
   std::vector<double> rows_, spike_input_, current_input_, scratch_;
+  std::vector<double> lanes_;     // the lane blocks' work space (nir/abi.h NjPoolSlice::lanes)
+  std::vector<uint8_t> uniform_;  // NjPoolSlice::uniform, ::uniform_values (refresh_uniform)
+  std::vector<double> uniform_values_;
   // NjPoolSlice::arrived: the compiled loop reads and clears a step's cells only when
   // something arrived (bench_unconnected: 18% of its time was reading empty cells). Two
   // bytes per cell, so a delivery sets its byte with a plain store.

@@ -1,0 +1,456 @@
+// Lane blocks: kNjLanes instances of a pool advanced side by side through a min-delay
+// slice, so that LLVM's loop vectoriser can run the step in SIMD lanes.
+//
+// Instances do not interact within a slice (its input was delivered before it started), so
+// running several together gives each exactly the numbers it gets alone. What must stay as
+// the per-instance loop (range.cpp) has it is everything that leaves the instances: spikes
+// in instance order, and the handling of a non-finite value. So the block works on a
+// structure-of-arrays copy of its instances' slots (lane l's slot s at [s * kNjLanes + l]),
+// reads the input cells without clearing them, and counts spikes instead of emitting them.
+// Only when the whole slice has run without a non-finite checked slot does it write the
+// rows back, clear the slice's input cells and arrival flags, and emit the counted spikes
+// instance by instance and step by step, the order the per-instance loop emits them in.
+// Otherwise it returns 1 having changed nothing, and the slice loop runs those instances one
+// by one, which warns or stops them as it always did.
+//
+// A model takes this path only when its step calls nothing (no numeric ODEs, random
+// numbers, math library functions, prints, vector indexing, user functions, delay lines,
+// emit_spike with arguments, loops or returns in blocks: they would not vectorise, or need
+// the runtime per instance); the slice loop uses it only for runs of kNjLanes instances
+// none of which has hooks (samplers, delay lines).
+#include <llvm/IR/Intrinsics.h>
+
+#include "codegen/codegen.h"
+#include "codegen/generator.h"
+#include "nir/abi.h"
+#include "nir/checked_slots.h"
+
+namespace nestjit::codegen {
+
+
+namespace {
+
+bool calls_anything(llvm::Function* f) {
+  for (auto& bb : *f)
+    for (auto& inst : bb)
+      if (auto* call = llvm::dyn_cast<llvm::CallInst>(&inst)) {
+        llvm::Function* callee = call->getCalledFunction();
+        if (!callee || !callee->isIntrinsic()) return true;
+      }
+  return false;
+}
+}  // namespace
+
+void Generator::counted_loop(llvm::Value* from, llvm::Value* to,
+                             const std::function<void(llvm::Value*)>& body, bool vectorise) {
+  llvm::BasicBlock* pre = b_.GetInsertBlock();
+  auto* head = llvm::BasicBlock::Create(ctx_, "loop", fn_);
+  auto* inside = llvm::BasicBlock::Create(ctx_, "loop_body", fn_);
+  auto* after = llvm::BasicBlock::Create(ctx_, "loop_end", fn_);
+  b_.CreateBr(head);
+  b_.SetInsertPoint(head);
+  llvm::PHINode* v = b_.CreatePHI(i64_, 2);
+  v->addIncoming(from, pre);
+  b_.CreateCondBr(b_.CreateICmpSLT(v, to), inside, after);
+  b_.SetInsertPoint(inside);
+  body(v);
+  v->addIncoming(b_.CreateAdd(v, b_.getInt64(1)), b_.GetInsertBlock());
+  llvm::BranchInst* back = b_.CreateBr(head);
+  if (vectorise) {
+    // Asks the vectoriser to take the loop even with its few passes.
+    llvm::MDNode* enable = llvm::MDNode::get(
+        ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.enable"),
+               llvm::ConstantAsMetadata::get(b_.getTrue())});
+    llvm::MDNode* loop = llvm::MDNode::getDistinct(ctx_, {nullptr, enable});
+    loop->replaceOperandWith(0, loop);
+    back->setMetadata(llvm::LLVMContext::MD_loop, loop);
+  }
+  b_.SetInsertPoint(after);
+}
+
+llvm::Value* Generator::lane_slot(int slot) {
+  auto it = lane_vars_.find(slot);
+  if (it != lane_vars_.end()) return it->second;
+  llvm::IRBuilder<> entry(lane_entry_->getTerminator());
+  llvm::AllocaInst* var = entry.CreateAlloca(f64_);
+  entry.CreateStore(
+      entry.CreateLoad(f64_, entry.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot) * uint64_t(lanes_))),
+      var);
+  lane_vars_[slot] = var;
+  return var;
+}
+
+// void step_lanes(ctx, slots): the step of step_fn (codegen.cpp) with every block inlined by
+// hand, in lane mode (slot s at slots[s * kNjLanes]).
+llvm::Function* Generator::lanes_step_fn() {
+  if (!m_.functions.empty() || !m_.numeric_systems.empty() || !m_.delays.empty()) return nullptr;
+  lanes_ = int(kNjLanes);
+  lane_ok_ = true;
+  lane_loaded_.clear();
+  lane_stored_.clear();
+  begin(name("step_lanes"), llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false));
+  fn_->setLinkage(llvm::Function::InternalLinkage);
+  fn_->addFnAttr(llvm::Attribute::AlwaysInline);
+  ctxv_ = fn_->getArg(0);
+  slots_ = fn_->getArg(1);
+  // Every block's locals up front, in the entry block: each block runs at most once a
+  // step, so zeroing them here is zeroing them where the block starts, as its own
+  // function does.
+  auto locals_of = [&](const std::vector<ValueType>& types) {
+    nir::CodeBlock cb;
+    cb.local_types = types;
+    const size_t first = locals_.size();
+    make_locals(cb);
+    return std::vector<llvm::AllocaInst*>(locals_.begin() + long(first), locals_.end());
+  };
+  const auto update_locals = locals_of(m_.update.local_types);
+  std::vector<std::vector<llvm::AllocaInst*>> handler_locals, condition_locals;
+  for (const auto& h : m_.on_receive) handler_locals.push_back(locals_of(h.local_types));
+  for (const auto& cb : m_.on_condition) condition_locals.push_back(locals_of(cb.local_types));
+  lane_vars_.clear();
+  lane_entry_ = b_.GetInsertBlock();
+  auto* body = llvm::BasicBlock::Create(ctx_, "step", fn_);
+  b_.CreateBr(body);
+  b_.SetInsertPoint(body);
+
+  emit_conv(ConvPhase::Begin);
+  locals_ = update_locals;
+  stmts(m_.update.body);
+  receive_handlers([&](size_t i) {
+    locals_ = handler_locals[i];
+    stmts(m_.on_receive[i].body);
+  });
+  emit_conv(ConvPhase::End);
+  // conv_increment for each port in turn, as step_fn calls it.
+  for (size_t p = 0; p < m_.spike_ports.size(); ++p) {
+    llvm::Value* w = load_slot(m_.spike_ports[p].sum_slot);
+    for (const auto& c : m_.convolutions) {
+      if (c.from_post_archive || c.port != int(p)) continue;
+      for (size_t i = 0; i < c.vars.size(); ++i) {
+        const int x = m_.ode_vars[c.vars[i]].slot;
+        store_slot(x, b_.CreateFAdd(load_slot(x), b_.CreateFMul(w, load_slot(c.increment_slots[i]))));
+      }
+    }
+  }
+  for (const auto& j : m_.jumps) {
+    llvm::Value* c = as(expr(*j.coefficient), ValueType::F64, j.coefficient->type);
+    llvm::Value* w = load_slot(m_.spike_ports[j.port].sum_slot);
+    store_slot(j.slot, b_.CreateFAdd(load_slot(j.slot), b_.CreateFMul(c, w)));
+  }
+  for (size_t j = 0; j < m_.on_condition.size(); ++j) {
+    locals_ = condition_locals[j];
+    stmts(m_.on_condition[j].body);
+  }
+  for (int slot : lane_stored_)
+    b_.CreateStore(b_.CreateLoad(f64_, lane_vars_.at(slot)),
+                   b_.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot) * uint64_t(lanes_)));
+  b_.CreateRetVoid();
+  lanes_ = 0;
+  lane_vars_.clear();
+  lane_entry_ = nullptr;
+  locals_.clear();
+  slots_ = nullptr;
+  llvm::Function* f = fn_;
+  if (!lane_ok_ || calls_anything(f)) {
+    f->eraseFromParent();
+    return nullptr;
+  }
+  return f;
+}
+
+// int32 lanes_block(ctx, const NjPoolSlice*, i0, lanes, spike_input, current_input):
+// instances i0 .. i0 + kNjLanes - 1 through the slice; 0 = done, 1 = nothing changed, run
+// them one by one.
+llvm::Function* Generator::lanes_block_fn() {
+  llvm::Function* step = lanes_step_fn();
+  if (!step) return nullptr;
+  const int64_t W = kNjLanes;
+  const int64_t nslots = int64_t(m_.slots.size());
+  // What the copy must carry: every slot the step reads or writes, the input slots the
+  // block fills (a continuous input's value is used in the next step, and so in the
+  // slice's first step from the row), and the checked slots; back: what was written.
+  std::set<int> in = lane_loaded_, out = lane_stored_;
+  in.erase(int(nslots));  // the spike row is the block's own
+  out.erase(int(nslots));
+  for (const auto& p : m_.spike_ports) {
+    out.insert(p.sum_slot);
+    out.insert(p.received_slot);
+  }
+  for (const auto& c : m_.continuous_ports) out.insert(c.slot);
+  const auto checked = nir::checked_slots(m_);
+  for (const auto& c : checked) in.insert(c.slot);
+  in.insert(out.begin(), out.end());
+
+  // The work space and the input arrays come as arguments marked noalias (nothing else
+  // reaches them while the block runs: the spikes it emits at the end are only queued):
+  // LLVM then knows the lane loop's loads and stores are independent, where pointers loaded
+  // from the slice would need run-time overlap checks that it does not emit for a loop of
+  // kNjLanes passes.
+  begin(name("lanes_block"),
+        llvm::FunctionType::get(i32_, {ptr_, ptr_, i64_, ptr_, ptr_, ptr_}, false));
+  // (external linkage, so that it has a symbol: profiles name it)
+  fn_->addFnAttr(llvm::Attribute::NoInline);
+  for (unsigned a = 3; a < 6; ++a) fn_->addParamAttr(a, llvm::Attribute::NoAlias);
+  llvm::Value* s = fn_->getArg(1);
+  llvm::Value* i0 = fn_->getArg(2);
+  llvm::Value* soa = fn_->getArg(3);
+  llvm::Value* spike_input = fn_->getArg(4);
+  llvm::Value* current_input = fn_->getArg(5);
+  auto field = [&](SliceField f) { return slice_field(s, f); };
+  llvm::Value* rows = field(kRows);
+  llvm::Value* hosts = field(kHosts);
+  llvm::Value* step_out = field(kStepOut);
+  llvm::Value* stride = field(kStride);
+  llvm::Value* instances = field(kInstances);
+  llvm::Value* first = b_.CreateAdd(field(kFrom), b_.getInt64(1));
+  llvm::Value* to = field(kTo);
+  llvm::Value* past = b_.CreateAdd(to, b_.getInt64(1));
+  llvm::Value* ring_size = field(kRingSize);
+  llvm::Value* h = field(kH);
+  llvm::Value* arrived = field(kArrived);
+  llvm::Value* first_ring = b_.CreateSRem(first, ring_size);
+  // A private context: nothing else can write it, so its fields stay in registers.
+  ctxv_ = b_.CreateAlloca(ctx_type_);
+  b_.CreateMemCpy(ctxv_, llvm::MaybeAlign(8), fn_->getArg(0), llvm::MaybeAlign(8), sizeof(NjContext));
+  auto ctx_ptr = [&](ContextField f) { return b_.CreateStructGEP(ctx_type_, ctxv_, f); };
+  llvm::Value* spike_row = b_.CreateConstInBoundsGEP1_64(f64_, soa, uint64_t(nslots * W));
+  llvm::Value* bad_row = b_.CreateConstInBoundsGEP1_64(f64_, soa, uint64_t((nslots + 1) * W));
+  llvm::Value* events = b_.CreateConstInBoundsGEP1_64(f64_, soa, uint64_t((nslots + 2) * W));
+  llvm::AllocaInst* n_events = b_.CreateAlloca(i64_);
+  b_.CreateStore(b_.getInt64(0), n_events);
+  llvm::AllocaInst* r_var = b_.CreateAlloca(i64_);
+  llvm::Value* W_ = b_.getInt64(W);
+  auto soa_at = [&](int slot, llvm::Value* lane) {
+    return b_.CreateInBoundsGEP(f64_, soa, b_.CreateAdd(b_.getInt64(int64_t(slot) * W), lane));
+  };
+  auto row_of = [&](llvm::Value* lane) {
+    return b_.CreateInBoundsGEP(f64_, rows, b_.CreateMul(b_.CreateAdd(i0, lane), stride));
+  };
+  const size_t ports = m_.spike_ports.size();
+  const size_t cports = m_.continuous_ports.size();
+  // The ring slot of step k, advanced with k.
+  auto each_step = [&](const std::function<void(llvm::Value* k, llvm::Value* r)>& body) {
+    b_.CreateStore(first_ring, r_var);
+    counted_loop(first, past, [&](llvm::Value* k) {
+      llvm::Value* r = b_.CreateLoad(i64_, r_var);
+      body(k, r);
+      llvm::Value* r1 = b_.CreateAdd(r, b_.getInt64(1));
+      b_.CreateStore(b_.CreateSelect(b_.CreateICmpEQ(r1, ring_size), b_.getInt64(0), r1), r_var);
+    });
+  };
+
+  // The copy in and out goes a slot at a time, all lanes as one vector: the lane loop's
+  // vector loads then find whole stores to read from (a vector load over several scalar
+  // stores waits for them to reach the cache).
+  auto* lanes_t = llvm::FixedVectorType::get(f64_, unsigned(W));
+  std::vector<llvm::Value*> row_at;
+  for (int64_t l = 0; l < W; ++l) row_at.push_back(row_of(b_.getInt64(l)));
+  // A slot the step never stores that holds one value in the whole pool (parameters,
+  // propagators, usually) is filled from the pool's copy, so the rows' cache lines that
+  // hold only such slots stay untouched.
+  // The next block's rows, where this one reads them, are fetched while this one runs
+  // (eight rows apart in memory, too many streams for the hardware to follow; prefetches
+  // never fault, so reaching past the pool's end is harmless).
+  {
+    int last = -100;
+    std::vector<int> lines;
+    for (int slot : out)
+      if (in.count(slot) && slot - last >= 8) lines.push_back(last = slot);
+    if (!out.empty()) lines.push_back(*out.rbegin());
+    for (int64_t l = 0; l < W; ++l)
+      for (int slot : lines)
+        b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {ptr_},
+                           {b_.CreateGEP(f64_, row_at[size_t(l)], b_.CreateAdd(b_.CreateMul(W_, stride), b_.getInt64(slot))),
+                            b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
+  }
+  llvm::Value* uniform = field(kUniform);
+  llvm::Value* uniform_values = field(kUniformValues);
+  for (int slot : in) {
+    auto gather = [&] {
+      llvm::Value* v = llvm::PoisonValue::get(lanes_t);
+      for (int64_t l = 0; l < W; ++l)
+        v = b_.CreateInsertElement(
+            v, b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot))),
+            uint64_t(l));
+      b_.CreateAlignedStore(v, soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    };
+    if (out.count(slot)) {
+      gather();
+      continue;
+    }
+    auto* shared = llvm::BasicBlock::Create(ctx_, "uniform_slot", fn_);
+    auto* own = llvm::BasicBlock::Create(ctx_, "gather_slot", fn_);
+    auto* next = llvm::BasicBlock::Create(ctx_, "slot_in", fn_);
+    llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), uniform, uint64_t(slot)));
+    b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), shared, own);
+    b_.SetInsertPoint(shared);
+    llvm::Value* value = b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, uniform_values, uint64_t(slot)));
+    b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value), soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    b_.CreateBr(next);
+    b_.SetInsertPoint(own);
+    gather();
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  }
+
+  llvm::Value* inf = llvm::ConstantFP::getInfinity(f64_);
+  llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
+  auto* failed = llvm::BasicBlock::Create(ctx_, "failed", fn_);
+  // The step's arrival flags of the block's instances (two bytes each, nir/abi.h), as two
+  // words: whether any spike cell, any current cell of the block was touched.
+  auto arrivals = [&](llvm::Value* r) {
+    llvm::Value* at = b_.CreateInBoundsGEP(b_.getInt16Ty(), arrived, b_.CreateAdd(b_.CreateMul(r, instances), i0));
+    static_assert(kNjLanes == 8, "the flags of a block are two 64-bit words");
+    llvm::Value* lo = b_.CreateAlignedLoad(i64_, at, llvm::MaybeAlign(1));
+    llvm::Value* hi = b_.CreateAlignedLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, at, 1), llvm::MaybeAlign(1));
+    llvm::Value* both = b_.CreateOr(lo, hi);
+    return std::pair{b_.CreateICmpNE(b_.CreateAnd(both, b_.getInt64(0x00ff00ff00ff00ffLL)), b_.getInt64(0)),
+                     b_.CreateICmpNE(b_.CreateAnd(both, b_.getInt64(int64_t(0xff00ff00ff00ff00ULL))), b_.getInt64(0))};
+  };
+  // Copies input cells of all lanes into their slots when `touched`, else stores zeros
+  // (untouched cells are +0.0): the per-instance loop's phases 1 and 10.
+  auto inputs = [&](llvm::Value* touched, llvm::Value* r, llvm::Value* base, size_t per_cell,
+                    const std::vector<int>& dest) {
+    if (dest.empty()) return;
+    auto* read = llvm::BasicBlock::Create(ctx_, "read_input", fn_);
+    auto* none = llvm::BasicBlock::Create(ctx_, "no_input", fn_);
+    auto* next = llvm::BasicBlock::Create(ctx_, "input_done", fn_);
+    b_.CreateCondBr(touched, read, none);
+    b_.SetInsertPoint(read);
+    counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+      llvm::Value* cell = b_.CreateAdd(b_.CreateMul(r, instances), b_.CreateAdd(i0, l));
+      llvm::Value* first = b_.CreateMul(cell, b_.getInt64(int64_t(per_cell)));
+      for (size_t j = 0; j < dest.size(); ++j)
+        b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, base, b_.CreateAdd(first, b_.getInt64(int64_t(j))))),
+                       soa_at(dest[j], l));
+    }, /*vectorise=*/true);
+    b_.CreateBr(next);
+    b_.SetInsertPoint(none);
+    for (int slot : dest)
+      b_.CreateAlignedStore(llvm::Constant::getNullValue(lanes_t), soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  };
+  std::vector<int> spike_dest, current_dest;
+  for (const auto& p : m_.spike_ports) {
+    spike_dest.push_back(p.sum_slot);
+    spike_dest.push_back(p.received_slot);
+  }
+  for (const auto& c : m_.continuous_ports) current_dest.push_back(c.slot);
+
+  each_step([&](llvm::Value* k, llvm::Value* r) {
+    b_.CreateStore(b_.CreateFMul(b_.CreateSIToFP(k, f64_), h), ctx_ptr(kCtxT));
+    b_.CreateStore(h, ctx_ptr(kCtxTimestep));
+    auto [spikes_came, currents_came] = arrivals(r);
+    inputs(spikes_came, r, spike_input, 2 * ports, spike_dest);
+    // The loop the vectoriser is for: one step of each lane.
+    counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+      b_.CreateStore(zero, b_.CreateInBoundsGEP(f64_, spike_row, l));
+      b_.CreateCall(step, {ctxv_, b_.CreateInBoundsGEP(f64_, soa, l)});
+      // Each lane's verdict goes to its own place (a reduction across the lanes here kept
+      // LLVM from vectorising the loop); the step's lanes are tested after it.
+      llvm::Value* bad = b_.getFalse();
+      for (const auto& c : checked) {
+        llvm::Value* mag = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, b_.CreateLoad(f64_, soa_at(c.slot, l)));
+        bad = b_.CreateOr(bad, b_.CreateFCmpUEQ(mag, inf));
+      }
+      b_.CreateStore(b_.CreateSelect(bad, llvm::ConstantFP::get(f64_, 1.0), zero),
+                     b_.CreateInBoundsGEP(f64_, bad_row, l));
+    }, /*vectorise=*/true);
+    // Phase 10: the continuous input for the next step.
+    inputs(currents_came, r, current_input, cports, current_dest);
+    // One test for the usual step, no spike and nothing non-finite in any lane: the two
+    // rows' bits ORed together (counts and verdicts are +0.0 or positive). Read in pieces
+    // of four lanes, the width the vectorised loop stores them in (with AVX2 or AVX-512 at
+    // 256 bits): a load wider than the stores it reads from waits for them to reach the cache.
+    constexpr int64_t kPiece = 4;
+    static_assert(kNjLanes % kPiece == 0);
+    auto* bits_t = llvm::FixedVectorType::get(i64_, unsigned(kPiece));
+    auto row_bits = [&](llvm::Value* row) {
+      llvm::Value* acc = nullptr;
+      for (int64_t p = 0; p < W; p += kPiece) {
+        llvm::Value* piece = b_.CreateAlignedLoad(
+            bits_t, b_.CreateConstInBoundsGEP1_64(f64_, row, uint64_t(p)), llvm::MaybeAlign(8));
+        acc = acc ? b_.CreateOr(acc, piece) : piece;
+      }
+      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::vector_reduce_or, acc);
+    };
+    auto* unusual = llvm::BasicBlock::Create(ctx_, "spikes_or_failure", fn_);
+    auto* keep = llvm::BasicBlock::Create(ctx_, "keep_spikes", fn_);
+    auto* kept = llvm::BasicBlock::Create(ctx_, "kept", fn_);
+    llvm::Value* bad_bits = row_bits(bad_row);
+    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateOr(bad_bits, row_bits(spike_row)), b_.getInt64(0)), unusual, kept);
+    b_.SetInsertPoint(unusual);
+    b_.CreateCondBr(b_.CreateICmpNE(bad_bits, b_.getInt64(0)), failed, keep);
+    // Spikes of this step: kept with the step number until the slice is done.
+    b_.SetInsertPoint(keep);
+    llvm::Value* e = b_.CreateLoad(i64_, n_events);
+    llvm::Value* entry = b_.CreateInBoundsGEP(f64_, events, b_.CreateMul(e, b_.getInt64(W + 1)));
+    b_.CreateStore(k, entry);
+    b_.CreateMemCpy(b_.CreateConstInBoundsGEP1_64(f64_, entry, 1), llvm::MaybeAlign(8), spike_row,
+                    llvm::MaybeAlign(8), uint64_t(W * 8));
+    b_.CreateStore(b_.CreateAdd(e, b_.getInt64(1)), n_events);
+    b_.CreateBr(kept);
+    b_.SetInsertPoint(kept);
+  });
+
+  // Done: rows back, the slice's input cells and flags cleared, spikes emitted.
+  for (int slot : out) {
+    llvm::Value* v = b_.CreateAlignedLoad(lanes_t, soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    for (int64_t l = 0; l < W; ++l)
+      b_.CreateStore(b_.CreateExtractElement(v, uint64_t(l)),
+                     b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot)));
+  }
+  if (ports > 0 || cports > 0)
+    each_step([&](llvm::Value*, llvm::Value* r) {
+      auto [spikes_came, currents_came] = arrivals(r);
+      auto clear = [&](llvm::Value* touched, const char* what, const std::function<void()>& body) {
+        auto* yes = llvm::BasicBlock::Create(ctx_, what, fn_);
+        auto* next = llvm::BasicBlock::Create(ctx_, "cleared", fn_);
+        b_.CreateCondBr(touched, yes, next);
+        b_.SetInsertPoint(yes);
+        body();
+        b_.CreateBr(next);
+        b_.SetInsertPoint(next);
+      };
+      llvm::Value* cell = b_.CreateAdd(b_.CreateMul(r, instances), i0);
+      if (ports > 0)
+        clear(spikes_came, "clear_spikes", [&] {
+          b_.CreateMemSet(b_.CreateInBoundsGEP(f64_, spike_input, b_.CreateMul(cell, b_.getInt64(int64_t(2 * ports)))),
+                          b_.getInt8(0), uint64_t(W * 2 * int64_t(ports) * 8), llvm::MaybeAlign(8));
+        });
+      if (cports > 0)
+        clear(currents_came, "clear_currents", [&] {
+          b_.CreateMemSet(b_.CreateInBoundsGEP(f64_, current_input, b_.CreateMul(cell, b_.getInt64(int64_t(cports)))),
+                          b_.getInt8(0), uint64_t(W * int64_t(cports) * 8), llvm::MaybeAlign(8));
+        });
+      clear(b_.CreateOr(spikes_came, currents_came), "clear_flags", [&] {
+        b_.CreateMemSet(b_.CreateInBoundsGEP(b_.getInt16Ty(), arrived, cell), b_.getInt8(0),
+                        uint64_t(W * 2), llvm::MaybeAlign(1));
+      });
+    });
+  llvm::Value* n_kept = b_.CreateLoad(i64_, n_events);
+  counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+    llvm::Value* i = b_.CreateAdd(i0, l);
+    b_.CreateStore(row_of(l), ctx_ptr(kCtxSlots));
+    b_.CreateStore(b_.CreateLoad(ptr_, b_.CreateInBoundsGEP(ptr_, hosts, i)), ctx_ptr(kCtxHost));
+    b_.CreateStore(i, ctx_ptr(kCtxInstance));
+    counted_loop(b_.getInt64(0), n_kept, [&](llvm::Value* e) {
+      llvm::Value* entry = b_.CreateInBoundsGEP(f64_, events, b_.CreateMul(e, b_.getInt64(W + 1)));
+      llvm::Value* count = b_.CreateFPToSI(
+          b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, entry, b_.CreateAdd(l, b_.getInt64(1)))), i64_);
+      b_.CreateStore(b_.CreateLoad(i64_, entry), step_out);
+      counted_loop(b_.getInt64(0), count, [&](llvm::Value*) {
+        b_.CreateCall(extern_fn("nestjit_rt_emit_spike", b_.getVoidTy(), {ptr_, f64_, f64_, i32_}),
+                      {ctxv_, llvm::ConstantFP::get(f64_, 1.0), zero, b_.getInt32(0)});
+      });
+    });
+  });
+  b_.CreateStore(to, step_out);
+  b_.CreateRet(b_.getInt32(0));
+  b_.SetInsertPoint(failed);
+  b_.CreateRet(b_.getInt32(1));
+  return fn_;
+}
+
+}  // namespace nestjit::codegen
