@@ -9,6 +9,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <nestjit/nestjit.h>
 
 #include "codegen/codegen.h"
@@ -215,5 +218,54 @@ TEST_CASE("lane blocks: only models whose step calls nothing get them") {
     REQUIRE_MESSAGE(r.ok, r.report());
     const bool lanes = k.dump_model(n, "llvm").find("lanes_block") != std::string::npos;
     CHECK(lanes == (std::string(name) == "plain"));
+  }
+}
+
+TEST_CASE("lane blocks: the corpus neurons that take them give the same numbers as without") {
+  const std::string dir = NESTJIT_SHARED_DIR "/corpus/models/neurons/";
+  if (std::FILE* f = std::fopen((dir + "iaf_psc_exp_neuron.nestml").c_str(), "r")) {
+    std::fclose(f);
+  } else {
+    MESSAGE("skipped: ../shared/corpus is absent");
+    return;
+  }
+  // The corpus neurons whose step calls nothing (the others keep the per-instance loop).
+  for (const char* name : {"iaf_psc_alpha_neuron", "iaf_psc_delta_fixed_timestep_neuron", "iaf_psc_delta_neuron",
+                           "iaf_psc_exp_htum_neuron", "iaf_psc_exp_neuron", "mat2_psc_exp_neuron"}) {
+    CAPTURE(name);
+    auto outcome = [&](bool lanes) {
+      nestjit::codegen::set_lane_blocks(lanes);
+      nestjit::Kernel k;
+      // The label keys the process-wide code cache: the two variants compile separately.
+      std::ifstream file(dir + name + ".nestml");
+      std::stringstream text;
+      text << file.rdbuf();
+      auto r = k.install_source(std::string(name) + (lanes ? ".nestml" : ".nestml (no lane blocks)"), text.str());
+      bool has_lanes = false;
+      if (r.ok) has_lanes = k.dump_model(name, "llvm").find("lanes_block") != std::string::npos;
+      nestjit::codegen::set_lane_blocks(true);
+      REQUIRE_MESSAGE(r.ok, r.report());
+      CHECK(has_lanes == lanes);
+      auto pop = k.create(name, 19);
+      auto exc = k.create("poisson_generator", 1, {{"rate", 30000.0}});
+      auto inh = k.create("poisson_generator", 1, {{"rate", 8000.0}});
+      auto dc = k.create("dc_generator", 1, {{"amplitude", 80.0}});
+      auto sr = k.create("spike_recorder");
+      nestjit::SynSpec e, i;
+      e.weight = 20.0;
+      i.weight = -25.0;
+      k.connect(exc, pop, nestjit::ConnRule::all_to_all, e);
+      k.connect(inh, pop, nestjit::ConnRule::all_to_all, i);
+      k.connect(dc, {pop.first + 4, 9}, nestjit::ConnRule::all_to_all, {});
+      k.connect(pop, sr);
+      k.simulate(80.0);
+      std::vector<double> out = k.spike_events(sr[0]).times;
+      for (size_t n = 0; n < pop.size(); ++n)
+        for (const auto& [key, v] : k.get_status(pop[n])) out.push_back(v);
+      return out;
+    };
+    const auto with = outcome(true);
+    const auto without = outcome(false);
+    CHECK(same_bits(with, without));
   }
 }

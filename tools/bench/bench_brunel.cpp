@@ -5,6 +5,7 @@
 #include <nestjit/nestjit.h>
 
 #include "bench_report.h"
+#include "codegen/codegen.h"
 #include "brunel_network.h"
 
 int main(int argc, char** argv) {
@@ -13,11 +14,14 @@ int main(int argc, char** argv) {
   int repeat = 3;
   double T = 1000.0;
   std::string model = NESTJIT_SHARED_DIR "/corpus/models/neurons/iaf_psc_exp_neuron.nestml";
+  bool no_lanes = false;
   app.add_flag("--json", json, "one JSON object per run");
+  app.add_flag("--no-lanes", no_lanes, "compile without lane blocks (the per-instance loop), to compare");
   app.add_option("--repeat", repeat, "runs");
   app.add_option("-T", T, "simulated time (ms)");
   app.add_option("--model", model, "iaf_psc_exp_neuron.nestml");
   CLI11_PARSE(app, argc, argv);
+  nestjit::codegen::set_lane_blocks(!no_lanes);
   std::vector<nestjit::bench::Run> runs;
   for (int i = 0; i < repeat; ++i) {
     nestjit::Kernel k({.resolution_ms = 0.1, .rng_seed = uint64_t(12345 + i)});

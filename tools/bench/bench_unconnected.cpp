@@ -7,16 +7,20 @@
 #include <random>
 
 #include "bench_report.h"
+#include "codegen/codegen.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"nestjit bench_unconnected"};
   bool json = false;
   int repeat = 3;
   std::string model = NESTJIT_SHARED_DIR "/corpus/models/neurons/iaf_psc_exp_neuron.nestml";
+  bool no_lanes = false;
   app.add_flag("--json", json, "one JSON object per run");
+  app.add_flag("--no-lanes", no_lanes, "compile without lane blocks (the per-instance loop), to compare");
   app.add_option("--repeat", repeat, "runs");
   app.add_option("--model", model, "iaf_psc_exp_neuron.nestml");
   CLI11_PARSE(app, argc, argv);
+  nestjit::codegen::set_lane_blocks(!no_lanes);
   std::vector<nestjit::bench::Run> runs;
   for (int i = 0; i < repeat; ++i) {
     nestjit::Kernel k;
