@@ -27,7 +27,6 @@
 
 namespace nestjit::codegen {
 
-
 namespace {
 
 bool calls_anything(llvm::Function* f) {
