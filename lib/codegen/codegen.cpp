@@ -74,6 +74,7 @@ std::unique_ptr<llvm::Module> Generator::run(FunctionNames& names) {
     llvm::Function* lanes = lane_blocks() ? lanes_block_fn() : nullptr;
     names.slice = slice_fn(names.step, lanes);
     names.lane_blocks = lanes != nullptr;
+    if (lanes) names.lane_state_slots = lane_kept_slots_;
   }
   names.recordable_inlines = recordable_inlines_fn();
   names.check_guards = check_guards_fn();

@@ -24,6 +24,7 @@ struct FunctionNames {
   std::string check_guards;             // int32(ctx): 0, or 1 + index of a failing nir::Guard
   std::string slice;                    // void(ctx, const NjPoolSlice*): neurons only (range.cpp)
   bool lane_blocks = false;             // the slice loop runs lane blocks (lanes.cpp)
+  std::vector<int> lane_state_slots;    // the slots lane blocks keep between slices
 };
 
 // Every symbol gets `prefix` so several models (and versions of one) share one JIT.

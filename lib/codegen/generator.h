@@ -31,7 +31,7 @@ enum ContextField { kCtxSlots = 0, kCtxT = 1, kCtxTimestep = 2, kCtxHost = 4, kC
 enum SliceField {
   kRows, kHosts, kHooks, kSpikeInput, kCurrentInput, kStepOut, kStop, kScratch,
   kStride, kInstances, kBegin, kEnd, kFrom, kTo, kRingSize, kH, kArrived, kLanes,
-  kUniform, kUniformValues
+  kUniform, kUniformValues, kLaneState, kLaneValid
 };
 
 class Generator {
@@ -108,6 +108,7 @@ class Generator {
   // for (v = from; v < to; ++v) body(v), at the insert point; continues after the loop.
   void counted_loop(llvm::Value* from, llvm::Value* to,
                     const std::function<void(llvm::Value*)>& body, bool vectorise = false);
+  std::vector<int> lane_kept_slots_;  // FunctionNames::lane_state_slots
   int lanes_ = 0;
   bool lane_ok_ = true;
   std::set<int> lane_loaded_, lane_stored_;

@@ -7,11 +7,13 @@
 // in instance order, and the handling of a non-finite value. So the block works on a
 // structure-of-arrays copy of its instances' slots (lane l's slot s at [s * kNjLanes + l]),
 // reads the input cells without clearing them, and counts spikes instead of emitting them.
-// Only when the whole slice has run without a non-finite checked slot does it write the
-// rows back, clear the slice's input cells and arrival flags, and emit the counted spikes
-// instance by instance and step by step, the order the per-instance loop emits them in.
-// Otherwise it returns 1 having changed nothing, and the slice loop runs those instances one
-// by one, which warns or stops them as it always did.
+// Only when the whole slice has run without a non-finite checked slot does it keep the
+// written slots (in the block's kept state, which stands in for the rows until the
+// simulate call ends), clear the slice's input cells and arrival flags, and emit the
+// counted spikes instance by instance and step by step, the order the per-instance loop
+// emits them in. Otherwise it puts the slice's starting state into the rows and returns 1
+// having changed nothing else, and the slice loop runs those instances one by one, which
+// warns or stops them as it always did.
 //
 // A model takes this path only when its step calls nothing (no numeric ODEs, random
 // numbers, math library functions, prints, vector indexing, user functions, delay lines,
@@ -157,9 +159,10 @@ llvm::Function* Generator::lanes_step_fn() {
   return f;
 }
 
-// int32 lanes_block(ctx, const NjPoolSlice*, i0, lanes, spike_input, current_input):
-// instances i0 .. i0 + kNjLanes - 1 through the slice; 0 = done, 1 = nothing changed, run
-// them one by one.
+// int32 lanes_block(ctx, const NjPoolSlice*, i0, lanes, spike_input, current_input, state,
+// valid): instances i0 .. i0 + kNjLanes - 1 through the slice; 0 = done, 1 = nothing
+// changed (their rows hold their state), run them one by one. `state` is the block's part
+// of NjPoolSlice::lane_state, `valid` its byte of ::lane_valid.
 llvm::Function* Generator::lanes_block_fn() {
   llvm::Function* step = lanes_step_fn();
   if (!step) return nullptr;
@@ -186,10 +189,12 @@ llvm::Function* Generator::lanes_block_fn() {
   // from the slice would need run-time overlap checks that it does not emit for a loop of
   // kNjLanes passes.
   begin(name("lanes_block"),
-        llvm::FunctionType::get(i32_, {ptr_, ptr_, i64_, ptr_, ptr_, ptr_}, false));
+        llvm::FunctionType::get(i32_, {ptr_, ptr_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_}, false));
   // (external linkage, so that it has a symbol: profiles name it)
   fn_->addFnAttr(llvm::Attribute::NoInline);
-  for (unsigned a = 3; a < 6; ++a) fn_->addParamAttr(a, llvm::Attribute::NoAlias);
+  for (unsigned a = 3; a < 8; ++a) fn_->addParamAttr(a, llvm::Attribute::NoAlias);
+  llvm::Value* kept_state = fn_->getArg(6);
+  llvm::Value* kept_valid = fn_->getArg(7);
   llvm::Value* s = fn_->getArg(1);
   llvm::Value* i0 = fn_->getArg(2);
   llvm::Value* soa = fn_->getArg(3);
@@ -244,39 +249,47 @@ llvm::Function* Generator::lanes_block_fn() {
   auto* lanes_t = llvm::FixedVectorType::get(f64_, unsigned(W));
   std::vector<llvm::Value*> row_at;
   for (int64_t l = 0; l < W; ++l) row_at.push_back(row_of(b_.getInt64(l)));
+  auto gather = [&](int slot) {
+    llvm::Value* v = llvm::PoisonValue::get(lanes_t);
+    for (int64_t l = 0; l < W; ++l)
+      v = b_.CreateInsertElement(
+          v, b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot))),
+          uint64_t(l));
+    b_.CreateAlignedStore(v, soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+  };
+  // The slots the step (or the block) writes live between slices in the block's kept state
+  // (`out` in order, slot j's lanes at [j * kNjLanes]), contiguous and small enough to stay
+  // in the cache, while the rows, eight strides apart, would come from memory every slice.
+  // Valid from the block's first slice in a simulate call until the network writes them
+  // back to the rows when the call ends (NeuronPool::write_back_lanes).
+  const std::vector<int> kept(out.begin(), out.end());
+  lane_kept_slots_ = kept;
+  auto kept_at = [&](size_t j) {
+    return b_.CreateConstInBoundsGEP1_64(f64_, kept_state, uint64_t(j) * uint64_t(W));
+  };
+  auto* is_valid = b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), kept_valid), b_.getInt8(0));
+  {
+    auto* from_kept = llvm::BasicBlock::Create(ctx_, "from_kept_state", fn_);
+    auto* from_rows = llvm::BasicBlock::Create(ctx_, "from_rows", fn_);
+    auto* copied = llvm::BasicBlock::Create(ctx_, "state_in", fn_);
+    b_.CreateCondBr(is_valid, from_kept, from_rows);
+    b_.SetInsertPoint(from_kept);
+    for (size_t j = 0; j < kept.size(); ++j)
+      b_.CreateAlignedStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)),
+                            soa_at(kept[j], b_.getInt64(0)), llvm::MaybeAlign(8));
+    b_.CreateBr(copied);
+    b_.SetInsertPoint(from_rows);
+    for (int slot : kept) gather(slot);
+    b_.CreateBr(copied);
+    b_.SetInsertPoint(copied);
+  }
   // A slot the step never stores that holds one value in the whole pool (parameters,
   // propagators, usually) is filled from the pool's copy, so the rows' cache lines that
   // hold only such slots stay untouched.
-  // The next block's rows, where this one reads them, are fetched while this one runs
-  // (eight rows apart in memory, too many streams for the hardware to follow; prefetches
-  // never fault, so reaching past the pool's end is harmless).
-  {
-    int last = -100;
-    std::vector<int> lines;
-    for (int slot : out)
-      if (in.count(slot) && slot - last >= 8) lines.push_back(last = slot);
-    if (!out.empty()) lines.push_back(*out.rbegin());
-    for (int64_t l = 0; l < W; ++l)
-      for (int slot : lines)
-        b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {ptr_},
-                           {b_.CreateGEP(f64_, row_at[size_t(l)], b_.CreateAdd(b_.CreateMul(W_, stride), b_.getInt64(slot))),
-                            b_.getInt32(0), b_.getInt32(3), b_.getInt32(1)});
-  }
   llvm::Value* uniform = field(kUniform);
   llvm::Value* uniform_values = field(kUniformValues);
   for (int slot : in) {
-    auto gather = [&] {
-      llvm::Value* v = llvm::PoisonValue::get(lanes_t);
-      for (int64_t l = 0; l < W; ++l)
-        v = b_.CreateInsertElement(
-            v, b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot))),
-            uint64_t(l));
-      b_.CreateAlignedStore(v, soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
-    };
-    if (out.count(slot)) {
-      gather();
-      continue;
-    }
+    if (out.count(slot)) continue;
     auto* shared = llvm::BasicBlock::Create(ctx_, "uniform_slot", fn_);
     auto* own = llvm::BasicBlock::Create(ctx_, "gather_slot", fn_);
     auto* next = llvm::BasicBlock::Create(ctx_, "slot_in", fn_);
@@ -287,7 +300,7 @@ llvm::Function* Generator::lanes_block_fn() {
     b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value), soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
     b_.CreateBr(next);
     b_.SetInsertPoint(own);
-    gather();
+    gather(slot);
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
   }
@@ -393,13 +406,11 @@ llvm::Function* Generator::lanes_block_fn() {
     b_.SetInsertPoint(kept);
   });
 
-  // Done: rows back, the slice's input cells and flags cleared, spikes emitted.
-  for (int slot : out) {
-    llvm::Value* v = b_.CreateAlignedLoad(lanes_t, soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
-    for (int64_t l = 0; l < W; ++l)
-      b_.CreateStore(b_.CreateExtractElement(v, uint64_t(l)),
-                     b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot)));
-  }
+  // Done: the kept state updated, the slice's input cells and flags cleared, spikes emitted.
+  for (size_t j = 0; j < kept.size(); ++j)
+    b_.CreateAlignedStore(b_.CreateAlignedLoad(lanes_t, soa_at(kept[j], b_.getInt64(0)), llvm::MaybeAlign(8)),
+                          kept_at(j), llvm::MaybeAlign(8));
+  b_.CreateStore(b_.getInt8(1), kept_valid);
   if (ports > 0 || cports > 0)
     each_step([&](llvm::Value*, llvm::Value* r) {
       auto [spikes_came, currents_came] = arrivals(r);
@@ -447,7 +458,22 @@ llvm::Function* Generator::lanes_block_fn() {
   });
   b_.CreateStore(to, step_out);
   b_.CreateRet(b_.getInt32(0));
+  // Handed back: the rows get the state as the slice began (the kept state is written
+  // only when a slice succeeds), for the per-instance loop to run from.
   b_.SetInsertPoint(failed);
+  auto* write_rows = llvm::BasicBlock::Create(ctx_, "rows_from_kept_state", fn_);
+  auto* give_back = llvm::BasicBlock::Create(ctx_, "hand_back", fn_);
+  b_.CreateCondBr(is_valid, write_rows, give_back);
+  b_.SetInsertPoint(write_rows);
+  for (size_t j = 0; j < kept.size(); ++j) {
+    llvm::Value* v = b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8));
+    for (int64_t l = 0; l < W; ++l)
+      b_.CreateStore(b_.CreateExtractElement(v, uint64_t(l)),
+                     b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(kept[j])));
+  }
+  b_.CreateStore(b_.getInt8(0), kept_valid);
+  b_.CreateBr(give_back);
+  b_.SetInsertPoint(give_back);
   b_.CreateRet(b_.getInt32(1));
   return fn_;
 }

@@ -27,7 +27,8 @@ static_assert(offsetof(NjPoolSlice, h) == 120);
 static_assert(offsetof(NjPoolSlice, arrived) == 128);
 static_assert(offsetof(NjPoolSlice, lanes) == 136);
 static_assert(offsetof(NjPoolSlice, uniform_values) == 152);
-static_assert(sizeof(NjPoolSlice) == 160);
+static_assert(offsetof(NjPoolSlice, lane_valid) == 168);
+static_assert(sizeof(NjPoolSlice) == 176);
 // The loop reads a cell's two arrival bytes as one 16-bit value, byte 0 the low half.
 static_assert(std::endian::native == std::endian::little);
 
@@ -46,7 +47,7 @@ llvm::StructType* Generator::pool_slice_type() {
     std::vector<llvm::Type*> fields(8, ptr_);         // rows .. scratch
     fields.insert(fields.end(), 7, i64_);            // stride .. ring_size
     fields.push_back(f64_);                          // h
-    fields.insert(fields.end(), 4, ptr_);            // arrived, lanes, uniform, uniform_values
+    fields.insert(fields.end(), 6, ptr_);            // arrived .. lane_valid
     pool_slice_type_ = llvm::StructType::create(ctx_, fields, "NjPoolSlice");
   }
   return pool_slice_type_;
@@ -132,7 +133,11 @@ std::string Generator::slice_fn(const std::string& step_name, llvm::Function* la
         i64_, b_.CreateInBoundsGEP(b_.getInt8Ty(), hooks, i), llvm::MaybeAlign(1));
     b_.CreateCondBr(b_.CreateICmpEQ(hook_word, b_.getInt64(0)), lane_call, inst_body);
     b_.SetInsertPoint(lane_call);
-    llvm::Value* st = b_.CreateCall(lanes, {ctxv_, s, i, lane_space, spike_input, current_input});
+    llvm::Value* kept_state = b_.CreateInBoundsGEP(
+        f64_, field(kLaneState), b_.CreateMul(i, b_.getInt64(int64_t(lane_kept_slots_.size()))));
+    llvm::Value* kept_valid = b_.CreateInBoundsGEP(b_.getInt8Ty(), field(kLaneValid), i);
+    llvm::Value* st = b_.CreateCall(
+        lanes, {ctxv_, s, i, lane_space, spike_input, current_input, kept_state, kept_valid});
     b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt32(0)), lanes_done, lanes_back);
     b_.SetInsertPoint(lanes_done);
     b_.CreateStore(past, i_var);

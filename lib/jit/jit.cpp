@@ -207,6 +207,7 @@ std::shared_ptr<ModelCode> compile(const nir::Model& model, const SymbolList& ru
   code->check_guards = reinterpret_cast<int32_t (*)(NjContext*)>(look(names.check_guards));
   code->slice = reinterpret_cast<void (*)(NjContext*, const NjPoolSlice*)>(look(names.slice));
   code->lane_blocks = names.lane_blocks;
+  code->lane_state_slots = names.lane_state_slots;
   if (!ok) {
     llvm::consumeError(rt->remove());
     return nullptr;

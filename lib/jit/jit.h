@@ -33,6 +33,7 @@ struct ModelCode {
   // Neurons: advances a range of a pool's instances through a slice (nir/abi.h NjPoolSlice).
   void (*slice)(NjContext*, const NjPoolSlice*) = nullptr;
   bool lane_blocks = false;  // the slice loop runs lane blocks (NjPoolSlice::lanes, ::uniform)
+  std::vector<int> lane_state_slots;  // the slots they keep between slices (::lane_state)
   std::shared_ptr<void> resources;  // the model's ResourceTracker
 };
 

@@ -61,6 +61,12 @@ struct NjPoolSlice {
   // from the rows, whose cache lines they then need not touch.
   const uint8_t* uniform;
   const double* uniform_values;
+  // What lane blocks keep between slices of one simulate call: the block starting at
+  // instance i holds its written slots at lane_state[i * n ...] (n = the model's
+  // lane_state_slots), valid while lane_valid[i] is 1; the rows are stale meanwhile, and
+  // the runtime writes them back when the call ends (NeuronPool::write_back_lanes).
+  double* lane_state;
+  uint8_t* lane_valid;
 };
 
 // Instances a lane block advances together (one AVX-512 register of doubles, two AVX2 ones).

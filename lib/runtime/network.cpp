@@ -289,6 +289,14 @@ bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
   // Lane blocks take a slot's value from the pool when all instances share it: settled
   // here, after every change made between simulate calls.
   for (auto& [model, pool] : pools_) pool->refresh_uniform();
+  // Lane blocks keep state between slices: the rows get it back whenever this call ends
+  // (returned, interrupted or thrown).
+  struct WriteBackLanes {
+    decltype(pools_)& pools;
+    ~WriteBackLanes() {
+      for (auto& [model, pool] : pools) pool->write_back_lanes();
+    }
+  } write_back{pools_};
   ScopedRng rng_scope(rng());  // compiled code draws from this network's stream
   // std::atomic<bool> has bool's layout (lock-free); compiled loops read it as a plain byte.
   static_assert(sizeof(std::atomic<bool>) == sizeof(bool));

@@ -114,6 +114,7 @@ void NeuronPool::install(Storage s) {
   archive_direct_.assign(members_.size(), 0);
   pending_spike_.assign(members_.size(), -1);
   scratch_.assign(std::max<size_t>(checked_, 1), 0.0);
+  lane_valid_.clear();  // (written back when the last simulate call ended)
   for (size_t i = 0; i < members_.size(); ++i) {
     members_[i]->place(this, i, (rows_.data() + (i * stride_)));
     hosts_[i] = static_cast<CodeHost*>(members_[i]);
@@ -167,6 +168,18 @@ void NeuronPool::refresh_uniform() {
   }
 }
 
+void NeuronPool::write_back_lanes() {
+  const std::vector<int>& slots = model_->code->lane_state_slots;
+  const size_t n = members_.size(), kept = slots.size();
+  for (size_t i = 0; i < lane_valid_.size(); ++i) {
+    if (!lane_valid_[i]) continue;
+    for (size_t j = 0; j < kept; ++j)
+      for (size_t l = 0; l < size_t(kNjLanes) && i + l < n; ++l)
+        rows_[(i + l) * stride_ + size_t(slots[j])] = lane_state_[i * kept + j * size_t(kNjLanes) + l];
+    lane_valid_[i] = 0;
+  }
+}
+
 void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, int64_t to) {
   if (begin >= end || from >= to) return;
   set_current_rng(&net.rng());
@@ -177,11 +190,15 @@ void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, in
   stop_ = 0;
   if (const size_t need = nj_lane_doubles(stride_, size_t(to - from)); lanes_.size() < need)
     lanes_.resize(need);
+  if (model_->code->lane_blocks && lane_valid_.size() != members_.size()) {
+    lane_valid_.assign(members_.size(), 0);
+    lane_state_.assign(members_.size() * model_->code->lane_state_slots.size(), 0.0);
+  }
   NjPoolSlice s{rows_.data(), hosts_.data(), hooks_.data(), spike_input_.data(),
                 current_input_.data(), &step_, &stop_, scratch_.data(), int64_t(stride_),
                 int64_t(members_.size()), int64_t(begin), int64_t(end), from, to,
                 int64_t(ring_), net.resolution(), arrived_.data(), lanes_.data(),
-                uniform_.data(), uniform_values_.data()};
+                uniform_.data(), uniform_values_.data(), lane_state_.data(), lane_valid_.data()};
   model_->code->slice(&ctx_, &s);
 }
 

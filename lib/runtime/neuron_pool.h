@@ -52,6 +52,10 @@ class NeuronPool {
   // network calls it when a simulate call begins, after the last changes from outside.
   // Only pools whose model runs lane blocks need it.
   void refresh_uniform();
+  // Lane blocks keep their instances' state between slices (NjPoolSlice::lane_state); this
+  // writes it back to the rows. The network calls it when a simulate call ends, however it
+  // ends, so that everything outside the compiled loop sees the rows.
+  void write_back_lanes();
 
   // Advances instances begin..end-1 through steps from+1..to.
   void update(Network& net, size_t begin, size_t end, int64_t from, int64_t to);
@@ -133,6 +137,8 @@ class NeuronPool {
   std::vector<double> lanes_;     // the lane blocks' work space (nir/abi.h NjPoolSlice::lanes)
   std::vector<uint8_t> uniform_;  // NjPoolSlice::uniform, ::uniform_values (refresh_uniform)
   std::vector<double> uniform_values_;
+  std::vector<double> lane_state_;  // NjPoolSlice::lane_state, ::lane_valid
+  std::vector<uint8_t> lane_valid_;
   // NjPoolSlice::arrived: the compiled loop reads and clears a step's cells only when
   // something arrived (bench_unconnected: 18% of its time was reading empty cells). Two
   // bytes per cell, so a delivery sets its byte with a plain store.
