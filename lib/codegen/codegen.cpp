@@ -200,6 +200,22 @@ llvm::Value* Generator::propagate(const nir::OdeVar& v, bool with_constant) {
 }
 
 // conv_increment(ctx, port, w): K += w * increment for every convolution with that port.
+void Generator::increment_convolution(const nir::Convolution& c, llvm::Value* w) {
+  for (size_t i = 0; i < c.vars.size(); ++i) {
+    const int x = m_.ode_vars[c.vars[i]].slot;
+    store_slot(x, b_.CreateFAdd(load_slot(x), b_.CreateFMul(w, load_slot(c.increment_slots[i]))));
+  }
+}
+
+// Spikes into ODEs (delta kernels, ports used directly) jump at the end of the step.
+void Generator::emit_jumps() {
+  for (const auto& j : m_.jumps) {
+    llvm::Value* c = as(expr(*j.coefficient), ValueType::F64, j.coefficient->type);
+    llvm::Value* w = load_slot(m_.spike_ports[j.port].sum_slot);
+    store_slot(j.slot, b_.CreateFAdd(load_slot(j.slot), b_.CreateFMul(c, w)));
+  }
+}
+
 std::string Generator::conv_increment_fn() {
   auto* ft = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i32_, f64_}, false);
   begin(name("conv_increment"), ft);
@@ -213,10 +229,7 @@ std::string Generator::conv_increment_fn() {
     auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
     b_.CreateCondBr(b_.CreateICmpEQ(port, b_.getInt32(c.port)), then, next);
     b_.SetInsertPoint(then);
-    for (size_t i = 0; i < c.vars.size(); ++i) {
-      const int x = m_.ode_vars[c.vars[i]].slot;
-      store_slot(x, b_.CreateFAdd(load_slot(x), b_.CreateFMul(w, load_slot(c.increment_slots[i]))));
-    }
+    increment_convolution(c, w);
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
   }
@@ -320,12 +333,7 @@ std::string Generator::step_fn(const FunctionNames& names) {
   for (size_t p = 0; p < m_.spike_ports.size(); ++p)
     b_.CreateCall(mod_->getFunction(names.conv_increment),
                   {ctxv_, b_.getInt32(int32_t(p)), load_slot(m_.spike_ports[p].sum_slot)});
-  // Spikes into ODEs (delta kernels, ports used directly) jump at the end of the step.
-  for (const auto& j : m_.jumps) {
-    llvm::Value* c = as(expr(*j.coefficient), ValueType::F64, j.coefficient->type);
-    llvm::Value* w = load_slot(m_.spike_ports[j.port].sum_slot);
-    store_slot(j.slot, b_.CreateFAdd(load_slot(j.slot), b_.CreateFMul(c, w)));
-  }
+  emit_jumps();
   call_block(names.on_condition);
   b_.CreateRetVoid();
   return fn_->getName().str();

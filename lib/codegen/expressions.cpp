@@ -41,7 +41,6 @@ llvm::Value* Generator::load_slot(int slot) {
     if (it != y_of_slot_->end())
       return b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, y_, it->second));
   }
-  if (lanes_) lane_loaded_.insert(slot);
   auto* load = b_.CreateLoad(f64_, slot_ptr(slot));
   load->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
   return load;

@@ -74,6 +74,9 @@ class Generator {
   void emit_conv(ConvPhase phase);
   llvm::Value* propagate(const nir::OdeVar& v, bool with_constant);
   std::string conv_increment_fn();
+  // K += w * increment for each state of convolution c (phase 8); the step's jumps.
+  void increment_convolution(const nir::Convolution& c, llvm::Value* w);
+  void emit_jumps();
   llvm::Value* begin_system_fn(const std::string& what, const nir::NumericSystem& sys);
   void store_all(const std::vector<const Expr*>& exprs, llvm::Value* out);
   static std::vector<const Expr*> pointers(const std::vector<nir::ExprPtr>& v);
@@ -111,7 +114,7 @@ class Generator {
   std::vector<int> lane_kept_slots_;  // FunctionNames::lane_state_slots
   int lanes_ = 0;
   bool lane_ok_ = true;
-  std::set<int> lane_loaded_, lane_stored_;
+  std::set<int> lane_touched_, lane_stored_;  // slots the lane step reads or writes, writes
   void mark_context_not_captured();
 
   // ---- values ----

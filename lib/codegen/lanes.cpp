@@ -87,7 +87,7 @@ llvm::Function* Generator::lanes_step_fn() {
   if (!m_.functions.empty() || !m_.numeric_systems.empty() || !m_.delays.empty()) return nullptr;
   lanes_ = int(kNjLanes);
   lane_ok_ = true;
-  lane_loaded_.clear();
+  lane_touched_.clear();
   lane_stored_.clear();
   begin(name("step_lanes"), llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false));
   fn_->setLinkage(llvm::Function::InternalLinkage);
@@ -125,19 +125,10 @@ llvm::Function* Generator::lanes_step_fn() {
   // conv_increment for each port in turn, as step_fn calls it.
   for (size_t p = 0; p < m_.spike_ports.size(); ++p) {
     llvm::Value* w = load_slot(m_.spike_ports[p].sum_slot);
-    for (const auto& c : m_.convolutions) {
-      if (c.from_post_archive || c.port != int(p)) continue;
-      for (size_t i = 0; i < c.vars.size(); ++i) {
-        const int x = m_.ode_vars[c.vars[i]].slot;
-        store_slot(x, b_.CreateFAdd(load_slot(x), b_.CreateFMul(w, load_slot(c.increment_slots[i]))));
-      }
-    }
+    for (const auto& c : m_.convolutions)
+      if (!c.from_post_archive && c.port == int(p)) increment_convolution(c, w);
   }
-  for (const auto& j : m_.jumps) {
-    llvm::Value* c = as(expr(*j.coefficient), ValueType::F64, j.coefficient->type);
-    llvm::Value* w = load_slot(m_.spike_ports[j.port].sum_slot);
-    store_slot(j.slot, b_.CreateFAdd(load_slot(j.slot), b_.CreateFMul(c, w)));
-  }
+  emit_jumps();
   for (size_t j = 0; j < m_.on_condition.size(); ++j) {
     locals_ = condition_locals[j];
     stmts(m_.on_condition[j].body);
@@ -147,6 +138,7 @@ llvm::Function* Generator::lanes_step_fn() {
                    b_.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot) * uint64_t(lanes_)));
   b_.CreateRetVoid();
   lanes_ = 0;
+  for (const auto& [slot, var] : lane_vars_) lane_touched_.insert(slot);
   lane_vars_.clear();
   lane_entry_ = nullptr;
   locals_.clear();
@@ -171,7 +163,7 @@ llvm::Function* Generator::lanes_block_fn() {
   // What the copy must carry: every slot the step reads or writes, the input slots the
   // block fills (a continuous input's value is used in the next step, and so in the
   // slice's first step from the row), and the checked slots; back: what was written.
-  std::set<int> in = lane_loaded_, out = lane_stored_;
+  std::set<int> in = lane_touched_, out = lane_stored_;
   in.erase(int(nslots));  // the spike row is the block's own
   out.erase(int(nslots));
   for (const auto& p : m_.spike_ports) {
