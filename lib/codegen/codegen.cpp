@@ -90,7 +90,8 @@ llvm::Function* Generator::begin(const std::string& fname, llvm::FunctionType* f
 
 llvm::Value* Generator::ctx_field(CtxField f) {
   llvm::Value* p = b_.CreateStructGEP(ctx_type_, ctxv_, f);
-  return b_.CreateLoad(f == kSlots ? ptr_ : f64_, p);
+  llvm::Value* v = b_.CreateLoad(f == kSlots ? ptr_ : f64_, p);
+  return vector_ && f != kSlots ? b_.CreateVectorSplat(unsigned(kNjLanes), v) : v;
 }
 
 void Generator::begin_block_fn(const std::string& what) {
@@ -196,7 +197,7 @@ llvm::Value* Generator::propagate(const nir::OdeVar& v, bool with_constant) {
       llvm::Value* bj = as(expr(*b.b[j]), ValueType::F64, b.b[j]->type);
       accumulate(b_.CreateFMul(load_slot(b.q_slot + int(v.row * k + j)), bj));
     }
-  return acc ? acc : llvm::ConstantFP::get(f64_, 0.0);
+  return acc ? acc : llvm::ConstantFP::get(vt(f64_), 0.0);
 }
 
 // conv_increment(ctx, port, w): K += w * increment for every convolution with that port.
@@ -343,6 +344,11 @@ std::string Generator::step_fn(const FunctionNames& names) {
 void Generator::receive_handlers(const std::function<void(size_t)>& run) {
   for (size_t i : handler_order()) {
     const auto& port = m_.spike_ports[m_.on_receive[i].port];
+    if (vector_) {  // the lanes whose port received spikes
+      llvm::Value* flag = load_slot(port.received_slot);
+      under_mask(b_.CreateFCmpUNE(flag, llvm::ConstantFP::get(vt(f64_), 0.0)), [&] { run(i); });
+      continue;
+    }
     auto* then = llvm::BasicBlock::Create(ctx_, "handler", fn_);
     auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
     llvm::Value* flag = load_slot(port.received_slot);

@@ -28,11 +28,11 @@ llvm::Value* saturating_fptosi(llvm::IRBuilder<>& b, llvm::Value* v, llvm::Type*
 
 llvm::Type* Generator::llvm_type(ValueType t) {
   switch (t) {
-    case ValueType::F64: return f64_;
-    case ValueType::I64: return i64_;
-    case ValueType::Bool: return i1_;
+    case ValueType::F64: return vt(f64_);
+    case ValueType::I64: return vt(i64_);
+    case ValueType::Bool: return vt(i1_);
   }
-  return f64_;
+  return vt(f64_);
 }
 
 llvm::Value* Generator::load_slot(int slot) {
@@ -41,7 +41,7 @@ llvm::Value* Generator::load_slot(int slot) {
     if (it != y_of_slot_->end())
       return b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, y_, it->second));
   }
-  auto* load = b_.CreateLoad(f64_, slot_ptr(slot));
+  auto* load = b_.CreateLoad(vt(f64_), slot_ptr(slot));
   load->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
   return load;
 }
@@ -51,12 +51,12 @@ llvm::Value* Generator::as(llvm::Value* v, ValueType to, ValueType from) {
   if (to == from) return v;
   switch (to) {
     case ValueType::F64:
-      return from == ValueType::I64 ? b_.CreateSIToFP(v, f64_) : b_.CreateUIToFP(v, f64_);
+      return from == ValueType::I64 ? b_.CreateSIToFP(v, vt(f64_)) : b_.CreateUIToFP(v, vt(f64_));
     case ValueType::I64:
-      return from == ValueType::F64 ? saturating_fptosi(b_, v, i64_) : b_.CreateZExt(v, i64_);
+      return from == ValueType::F64 ? saturating_fptosi(b_, v, vt(i64_)) : b_.CreateZExt(v, vt(i64_));
     case ValueType::Bool:
-      return from == ValueType::F64 ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(f64_, 0.0))
-                                    : b_.CreateICmpNE(v, llvm::ConstantInt::get(i64_, 0));
+      return from == ValueType::F64 ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(vt(f64_), 0.0))
+                                    : b_.CreateICmpNE(v, llvm::ConstantInt::get(vt(i64_), 0));
   }
   return v;
 }
@@ -79,9 +79,9 @@ llvm::Value* Generator::expr(const Expr& e) {
   switch (e.kind) {
     case Expr::Kind::Const:
       switch (e.type) {
-        case ValueType::F64: return llvm::ConstantFP::get(f64_, e.value);
-        case ValueType::I64: return llvm::ConstantInt::get(i64_, saturated_i64(e.value), true);
-        case ValueType::Bool: return llvm::ConstantInt::get(i1_, e.value != 0.0);
+        case ValueType::F64: return llvm::ConstantFP::get(vt(f64_), e.value);
+        case ValueType::I64: return llvm::ConstantInt::get(vt(i64_), uint64_t(saturated_i64(e.value)), true);
+        case ValueType::Bool: return llvm::ConstantInt::get(vt(i1_), e.value != 0.0);
       }
       break;
     case Expr::Kind::Slot: return from_slot_value(load_slot(e.index), e.type);
@@ -104,7 +104,7 @@ llvm::Value* Generator::expr(const Expr& e) {
       return b_.CreateCall(user_fns_.at(e.index), args);
     }
   }
-  return llvm::ConstantFP::get(f64_, 0.0);
+  return llvm::ConstantFP::get(vt(f64_), 0.0);
 }
 
 llvm::Value* Generator::unary(const Expr& e) {
@@ -199,7 +199,7 @@ llvm::Value* Generator::builtin(const Expr& e) {
     case B::RandomUniform: return rt("nestjit_rt_random_uniform", a);
     case B::RandomPoisson: return rt("nestjit_rt_random_poisson", a);
     case B::Steps: return rt("nestjit_rt_steps", a);
-    default: return llvm::ConstantFP::get(f64_, 0.0);
+    default: return llvm::ConstantFP::get(vt(f64_), 0.0);
   }
 }
 

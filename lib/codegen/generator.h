@@ -103,14 +103,35 @@ class Generator {
   llvm::StructType* pool_slice_type_ = nullptr;
 
   // ---- lane blocks (lanes.cpp) ----
-  // In lane mode (lanes_ > 0) slot s of the instance at `slots_` is slots_[s * lanes_]: the
-  // step runs on a structure-of-arrays copy of kNjLanes instances. Null when the model's
-  // step cannot run that way (lane_ok_ turned false, or it calls into the runtime).
+  // Lane mode (lanes_ > 0) has two passes. The probe (vector_ false) generates the step for
+  // one lane with slot s at slots_[s * lanes_], only to learn whether the step can run in
+  // lanes (lane_ok_, and nothing called) and which slots it reads and writes; it is then
+  // erased. The block (vector_ true) generates the step once more with every value a
+  // vector of kNjLanes lanes: slots are variables of the block that live in registers for
+  // the whole slice, and branches become masks (lane_mask_: the lanes a statement applies
+  // to; null for all of them). Null when the model's step cannot run that way.
   llvm::Function* lanes_block_fn();
-  llvm::Function* lanes_step_fn();
+  bool lanes_probe();
+  struct LaneLocals {
+    std::vector<llvm::AllocaInst*> update;
+    std::vector<std::vector<llvm::AllocaInst*>> handlers, conditions;
+  };
+  LaneLocals make_step_locals();  // at the insert point, zeroed
+  void lane_step(const LaneLocals& locals);
+  bool vector_ = false;
+  llvm::Value* lane_mask_ = nullptr;
+  // `type`, or a vector of kNjLanes of it in the block's vector pass.
+  llvm::Type* vt(llvm::Type* type) const;
+  // Runs body with lane_mask_ narrowed to `mask` (vector pass), skipping it at run time when
+  // no lane is in the mask.
+  void under_mask(llvm::Value* mask, const std::function<void()>& body);
+  // v for the lanes of lane_mask_, `old` for the others.
+  llvm::Value* masked(llvm::Value* v, llvm::Value* old) {
+    return lane_mask_ ? b_.CreateSelect(lane_mask_, v, old) : v;
+  }
   // for (v = from; v < to; ++v) body(v), at the insert point; continues after the loop.
   void counted_loop(llvm::Value* from, llvm::Value* to,
-                    const std::function<void(llvm::Value*)>& body, bool vectorise = false);
+                    const std::function<void(llvm::Value*)>& body);
   std::vector<int> lane_kept_slots_;  // FunctionNames::lane_state_slots
   int lanes_ = 0;
   bool lane_ok_ = true;
@@ -125,10 +146,8 @@ class Generator {
     if (lanes_) return lane_slot(slot);
     return b_.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot));
   }
-  // Lane mode: the slot's value lives in a variable of the step (read from the lane's column
-  // when the step begins, written back where it ends), so that LLVM keeps it in a register
-  // and turns the step's branches into selects: stores under a mask, read back at once,
-  // would wait for the store to reach the cache.
+  // Lane mode: the slot's value lives in a variable (the probe's: read from the lane's
+  // column when the step begins; the block's: a vector of all lanes for the whole slice).
   llvm::Value* lane_slot(int slot);
   std::map<int, llvm::AllocaInst*> lane_vars_;
   llvm::BasicBlock* lane_entry_ = nullptr;
@@ -136,7 +155,9 @@ class Generator {
   llvm::Value* load_slot(int slot);
   void store_slot(int slot, llvm::Value* v) {
     if (lanes_) lane_stored_.insert(slot);
-    b_.CreateStore(v, slot_ptr(slot))->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
+    llvm::Value* at = slot_ptr(slot);
+    if (lane_mask_) v = masked(v, b_.CreateLoad(v->getType(), at));
+    b_.CreateStore(v, at)->setMetadata(llvm::LLVMContext::MD_tbaa, tbaa_slot());
   }
   // Interrupts: type-based alias tags telling LLVM that instance slots (doubles) and the
   // interrupt flag (a bool elsewhere) never overlap, so the flag's volatile load on a loop's

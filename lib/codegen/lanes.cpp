@@ -1,25 +1,28 @@
 // Lane blocks: kNjLanes instances of a pool advanced side by side through a min-delay
-// slice, so that LLVM's loop vectoriser can run the step in SIMD lanes.
+// slice, the step's arithmetic on vectors of kNjLanes doubles (one AVX-512 register, two
+// AVX2 ones).
 //
 // Instances do not interact within a slice (its input was delivered before it started), so
-// running several together gives each exactly the numbers it gets alone. What must stay as
-// the per-instance loop (range.cpp) has it is everything that leaves the instances: spikes
-// in instance order, and the handling of a non-finite value. So the block works on a
-// structure-of-arrays copy of its instances' slots (lane l's slot s at [s * kNjLanes + l]),
-// reads the input cells without clearing them, and counts spikes instead of emitting them.
-// Only when the whole slice has run without a non-finite checked slot does it keep the
-// written slots (in the block's kept state, which stands in for the rows until the
-// simulate call ends), clear the slice's input cells and arrival flags, and emit the
-// counted spikes instance by instance and step by step, the order the per-instance loop
-// emits them in. Otherwise it puts the slice's starting state into the rows and returns 1
-// having changed nothing else, and the slice loop runs those instances one by one, which
-// warns or stops them as it always did.
+// running several together gives each exactly the numbers it gets alone: every lane does
+// the operations its instance does alone, in the same order. Branches become masks: a
+// statement under a condition computes its value in every lane and keeps it in the lanes
+// where the condition holds (a branch no lane takes is skipped). What must stay as the
+// per-instance loop (range.cpp) has it is everything that leaves the instances: spikes in
+// instance order, and the handling of a non-finite value. So the block reads the input
+// cells without clearing them and counts spikes instead of emitting them. Only when the
+// whole slice has run without a non-finite checked slot does it keep the written slots (in
+// the block's kept state, which stands in for the rows until the simulate call ends), clear
+// the slice's input cells and arrival flags, and emit the counted spikes instance by
+// instance and step by step, the order the per-instance loop emits them in. Otherwise it
+// puts the slice's starting state into the rows and returns 1 having changed nothing else,
+// and the slice loop runs those instances one by one, which warns or stops them as it
+// always did.
 //
 // A model takes this path only when its step calls nothing (no numeric ODEs, random
 // numbers, math library functions, prints, vector indexing, user functions, delay lines,
-// emit_spike with arguments, loops or returns in blocks: they would not vectorise, or need
-// the runtime per instance); the slice loop uses it only for runs of kNjLanes instances
-// none of which has hooks (samplers, delay lines).
+// emit_spike with arguments, loops or returns in blocks: they would need a call or a
+// branch per lane); the slice loop uses it only for runs of kNjLanes instances none of
+// which has hooks (samplers, delay lines).
 #include <llvm/IR/Intrinsics.h>
 
 #include "codegen/codegen.h"
@@ -43,7 +46,7 @@ bool calls_anything(llvm::Function* f) {
 }  // namespace
 
 void Generator::counted_loop(llvm::Value* from, llvm::Value* to,
-                             const std::function<void(llvm::Value*)>& body, bool vectorise) {
+                             const std::function<void(llvm::Value*)>& body) {
   llvm::BasicBlock* pre = b_.GetInsertBlock();
   auto* head = llvm::BasicBlock::Create(ctx_, "loop", fn_);
   auto* inside = llvm::BasicBlock::Create(ctx_, "loop_body", fn_);
@@ -56,22 +59,41 @@ void Generator::counted_loop(llvm::Value* from, llvm::Value* to,
   b_.SetInsertPoint(inside);
   body(v);
   v->addIncoming(b_.CreateAdd(v, b_.getInt64(1)), b_.GetInsertBlock());
-  llvm::BranchInst* back = b_.CreateBr(head);
-  if (vectorise) {
-    // Asks the vectoriser to take the loop even with its few passes.
-    llvm::MDNode* enable = llvm::MDNode::get(
-        ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.enable"),
-               llvm::ConstantAsMetadata::get(b_.getTrue())});
-    llvm::MDNode* loop = llvm::MDNode::getDistinct(ctx_, {nullptr, enable});
-    loop->replaceOperandWith(0, loop);
-    back->setMetadata(llvm::LLVMContext::MD_loop, loop);
-  }
+  b_.CreateBr(head);
   b_.SetInsertPoint(after);
+}
+
+llvm::Type* Generator::vt(llvm::Type* type) const {
+  return vector_ ? llvm::FixedVectorType::get(type, unsigned(kNjLanes)) : type;
+}
+
+void Generator::under_mask(llvm::Value* mask, const std::function<void()>& body) {
+  llvm::Value* outer = lane_mask_;
+  llvm::Value* m = outer ? b_.CreateAnd(outer, mask) : mask;
+  auto* some = llvm::BasicBlock::Create(ctx_, "some_lanes", fn_);
+  auto* next = llvm::BasicBlock::Create(ctx_, "lanes_joined", fn_);
+  b_.CreateCondBr(b_.CreateOrReduce(m), some, next);
+  b_.SetInsertPoint(some);
+  lane_mask_ = m;
+  body();  // (no returns: the probe rejects steps with them)
+  lane_mask_ = outer;
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
 }
 
 llvm::Value* Generator::lane_slot(int slot) {
   auto it = lane_vars_.find(slot);
   if (it != lane_vars_.end()) return it->second;
+  if (vector_) {
+    // The block made a variable for every slot the probe saw; one it did not see means the
+    // passes disagree: a placeholder keeps the function valid until it is dropped.
+    lane_ok_ = false;
+    llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    llvm::AllocaInst* var = entry.CreateAlloca(vt(f64_));
+    entry.CreateStore(llvm::Constant::getNullValue(vt(f64_)), var);
+    lane_vars_[slot] = var;
+    return var;
+  }
   llvm::IRBuilder<> entry(lane_entry_->getTerminator());
   llvm::AllocaInst* var = entry.CreateAlloca(f64_);
   entry.CreateStore(
@@ -81,44 +103,14 @@ llvm::Value* Generator::lane_slot(int slot) {
   return var;
 }
 
-// void step_lanes(ctx, slots): the step of step_fn (codegen.cpp) with every block inlined by
-// hand, in lane mode (slot s at slots[s * kNjLanes]).
-llvm::Function* Generator::lanes_step_fn() {
-  if (!m_.functions.empty() || !m_.numeric_systems.empty() || !m_.delays.empty()) return nullptr;
-  lanes_ = int(kNjLanes);
-  lane_ok_ = true;
-  lane_touched_.clear();
-  lane_stored_.clear();
-  begin(name("step_lanes"), llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false));
-  fn_->setLinkage(llvm::Function::InternalLinkage);
-  fn_->addFnAttr(llvm::Attribute::AlwaysInline);
-  ctxv_ = fn_->getArg(0);
-  slots_ = fn_->getArg(1);
-  // Every block's locals up front, in the entry block: each block runs at most once a
-  // step, so zeroing them here is zeroing them where the block starts, as its own
-  // function does.
-  auto locals_of = [&](const std::vector<ValueType>& types) {
-    nir::CodeBlock cb;
-    cb.local_types = types;
-    const size_t first = locals_.size();
-    make_locals(cb);
-    return std::vector<llvm::AllocaInst*>(locals_.begin() + long(first), locals_.end());
-  };
-  const auto update_locals = locals_of(m_.update.local_types);
-  std::vector<std::vector<llvm::AllocaInst*>> handler_locals, condition_locals;
-  for (const auto& h : m_.on_receive) handler_locals.push_back(locals_of(h.local_types));
-  for (const auto& cb : m_.on_condition) condition_locals.push_back(locals_of(cb.local_types));
-  lane_vars_.clear();
-  lane_entry_ = b_.GetInsertBlock();
-  auto* body = llvm::BasicBlock::Create(ctx_, "step", fn_);
-  b_.CreateBr(body);
-  b_.SetInsertPoint(body);
-
+// The step's code in lane mode, every block inlined by hand, in step_fn's order
+// (codegen.cpp), with `locals` the blocks' variables (made by make_step_locals).
+void Generator::lane_step(const LaneLocals& locals) {
   emit_conv(ConvPhase::Begin);
-  locals_ = update_locals;
+  locals_ = locals.update;
   stmts(m_.update.body);
   receive_handlers([&](size_t i) {
-    locals_ = handler_locals[i];
+    locals_ = locals.handlers[i];
     stmts(m_.on_receive[i].body);
   });
   emit_conv(ConvPhase::End);
@@ -130,41 +122,81 @@ llvm::Function* Generator::lanes_step_fn() {
   }
   emit_jumps();
   for (size_t j = 0; j < m_.on_condition.size(); ++j) {
-    locals_ = condition_locals[j];
+    locals_ = locals.conditions[j];
     stmts(m_.on_condition[j].body);
   }
-  for (int slot : lane_stored_)
-    b_.CreateStore(b_.CreateLoad(f64_, lane_vars_.at(slot)),
-                   b_.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot) * uint64_t(lanes_)));
+  locals_.clear();
+}
+
+Generator::LaneLocals Generator::make_step_locals() {
+  auto locals_of = [&](const std::vector<ValueType>& types) {
+    nir::CodeBlock cb;
+    cb.local_types = types;
+    locals_.clear();
+    make_locals(cb);
+    return locals_;
+  };
+  LaneLocals l;
+  l.update = locals_of(m_.update.local_types);
+  for (const auto& h : m_.on_receive) l.handlers.push_back(locals_of(h.local_types));
+  for (const auto& cb : m_.on_condition) l.conditions.push_back(locals_of(cb.local_types));
+  locals_.clear();
+  return l;
+}
+
+// The probe: the step for one lane (slot s at slots[s * kNjLanes]), generated to learn
+// whether it can run in lanes and which slots it reads (lane_touched_) and writes
+// (lane_stored_), then erased.
+bool Generator::lanes_probe() {
+  if (!m_.functions.empty() || !m_.numeric_systems.empty() || !m_.delays.empty()) return false;
+  lanes_ = int(kNjLanes);
+  lane_ok_ = true;
+  lane_touched_.clear();
+  lane_stored_.clear();
+  begin(name("lane_probe"), llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_}, false));
+  ctxv_ = fn_->getArg(0);
+  slots_ = fn_->getArg(1);
+  // Locals in the entry block: each block runs at most once a step, so zeroing them here
+  // is zeroing them where the block starts, as its own function does.
+  const LaneLocals locals = make_step_locals();
+  lane_vars_.clear();
+  lane_entry_ = b_.GetInsertBlock();
+  auto* body = llvm::BasicBlock::Create(ctx_, "step", fn_);
+  b_.CreateBr(body);
+  b_.SetInsertPoint(body);
+  lane_step(locals);
   b_.CreateRetVoid();
   lanes_ = 0;
   for (const auto& [slot, var] : lane_vars_) lane_touched_.insert(slot);
   lane_vars_.clear();
   lane_entry_ = nullptr;
-  locals_.clear();
   slots_ = nullptr;
-  llvm::Function* f = fn_;
-  if (!lane_ok_ || calls_anything(f)) {
-    f->eraseFromParent();
-    return nullptr;
-  }
-  return f;
+  const bool ok = lane_ok_ && !calls_anything(fn_);
+  fn_->eraseFromParent();
+  fn_ = nullptr;
+  return ok;
 }
 
-// int32 lanes_block(ctx, const NjPoolSlice*, i0, lanes, spike_input, current_input, state,
+// int32 lanes_block(ctx, const NjPoolSlice*, i0, events, spike_input, current_input, state,
 // valid): instances i0 .. i0 + kNjLanes - 1 through the slice; 0 = done, 1 = nothing
-// changed (their rows hold their state), run them one by one. `state` is the block's part
-// of NjPoolSlice::lane_state, `valid` its byte of ::lane_valid.
+// changed (their rows hold their state), run them one by one. `events` is the pool's work
+// space (NjPoolSlice::lanes), `state` the block's part of NjPoolSlice::lane_state, `valid`
+// its byte of ::lane_valid.
+//
+// Every slot the step touches is a vector variable of this function, loaded when the slice
+// begins (from the kept state, the pool's uniform values or the rows) and, for the slots
+// that are written, put in the kept state when it ends: in between it lives in registers,
+// and a slot no code writes (a parameter, a propagator) is a constant of the loop, so what
+// is computed from such slots alone (E_L / tau_m) is computed once a slice.
 llvm::Function* Generator::lanes_block_fn() {
-  llvm::Function* step = lanes_step_fn();
-  if (!step) return nullptr;
+  if (!lanes_probe()) return nullptr;
   const int64_t W = kNjLanes;
   const int64_t nslots = int64_t(m_.slots.size());
-  // What the copy must carry: every slot the step reads or writes, the input slots the
+  // What the variables must carry: every slot the step reads or writes, the input slots the
   // block fills (a continuous input's value is used in the next step, and so in the
-  // slice's first step from the row), and the checked slots; back: what was written.
+  // slice's first step from the row), and the checked slots; kept: what is written.
   std::set<int> in = lane_touched_, out = lane_stored_;
-  in.erase(int(nslots));  // the spike row is the block's own
+  in.erase(int(nslots));  // the spike counts are the block's own
   out.erase(int(nslots));
   for (const auto& p : m_.spike_ports) {
     out.insert(p.sum_slot);
@@ -176,22 +208,41 @@ llvm::Function* Generator::lanes_block_fn() {
   in.insert(out.begin(), out.end());
 
   // The work space and the input arrays come as arguments marked noalias (nothing else
-  // reaches them while the block runs: the spikes it emits at the end are only queued):
-  // LLVM then knows the lane loop's loads and stores are independent, where pointers loaded
-  // from the slice would need run-time overlap checks that it does not emit for a loop of
-  // kNjLanes passes.
+  // reaches them while the block runs: the spikes it emits at the end are only queued).
   begin(name("lanes_block"),
         llvm::FunctionType::get(i32_, {ptr_, ptr_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_}, false));
   // (external linkage, so that it has a symbol: profiles name it)
   fn_->addFnAttr(llvm::Attribute::NoInline);
   for (unsigned a = 3; a < 8; ++a) fn_->addParamAttr(a, llvm::Attribute::NoAlias);
-  llvm::Value* kept_state = fn_->getArg(6);
-  llvm::Value* kept_valid = fn_->getArg(7);
   llvm::Value* s = fn_->getArg(1);
   llvm::Value* i0 = fn_->getArg(2);
-  llvm::Value* soa = fn_->getArg(3);
+  llvm::Value* events = fn_->getArg(3);
   llvm::Value* spike_input = fn_->getArg(4);
   llvm::Value* current_input = fn_->getArg(5);
+  llvm::Value* kept_state = fn_->getArg(6);
+  llvm::Value* kept_valid = fn_->getArg(7);
+  auto* lanes_t = llvm::FixedVectorType::get(f64_, unsigned(W));
+  auto* mask_t = llvm::FixedVectorType::get(i1_, unsigned(W));
+
+  // Variables first, in the entry block (where LLVM turns them into registers).
+  vector_ = true;
+  lanes_ = int(W);
+  lane_ok_ = true;
+  lane_mask_ = nullptr;
+  lane_vars_.clear();
+  for (int slot : in) lane_vars_[slot] = b_.CreateAlloca(lanes_t);
+  llvm::AllocaInst* spike_var = b_.CreateAlloca(lanes_t);
+  lane_vars_[int(nslots)] = spike_var;  // EmitSpike counts here
+  llvm::AllocaInst* bad_var = b_.CreateAlloca(mask_t);
+  b_.CreateStore(llvm::Constant::getNullValue(mask_t), bad_var);
+  const LaneLocals locals = make_step_locals();
+  llvm::AllocaInst* n_events = b_.CreateAlloca(i64_);
+  b_.CreateStore(b_.getInt64(0), n_events);
+  llvm::AllocaInst* r_var = b_.CreateAlloca(i64_);
+  ctxv_ = b_.CreateAlloca(ctx_type_);  // private: its fields stay in registers
+  b_.CreateMemCpy(ctxv_, llvm::MaybeAlign(8), fn_->getArg(0), llvm::MaybeAlign(8), sizeof(NjContext));
+  auto var = [&](int slot) { return lane_vars_.at(slot); };
+
   auto field = [&](SliceField f) { return slice_field(s, f); };
   llvm::Value* rows = field(kRows);
   llvm::Value* hosts = field(kHosts);
@@ -205,20 +256,8 @@ llvm::Function* Generator::lanes_block_fn() {
   llvm::Value* h = field(kH);
   llvm::Value* arrived = field(kArrived);
   llvm::Value* first_ring = b_.CreateSRem(first, ring_size);
-  // A private context: nothing else can write it, so its fields stay in registers.
-  ctxv_ = b_.CreateAlloca(ctx_type_);
-  b_.CreateMemCpy(ctxv_, llvm::MaybeAlign(8), fn_->getArg(0), llvm::MaybeAlign(8), sizeof(NjContext));
   auto ctx_ptr = [&](ContextField f) { return b_.CreateStructGEP(ctx_type_, ctxv_, f); };
-  llvm::Value* spike_row = b_.CreateConstInBoundsGEP1_64(f64_, soa, uint64_t(nslots * W));
-  llvm::Value* bad_row = b_.CreateConstInBoundsGEP1_64(f64_, soa, uint64_t((nslots + 1) * W));
-  llvm::Value* events = b_.CreateConstInBoundsGEP1_64(f64_, soa, uint64_t((nslots + 2) * W));
-  llvm::AllocaInst* n_events = b_.CreateAlloca(i64_);
-  b_.CreateStore(b_.getInt64(0), n_events);
-  llvm::AllocaInst* r_var = b_.CreateAlloca(i64_);
   llvm::Value* W_ = b_.getInt64(W);
-  auto soa_at = [&](int slot, llvm::Value* lane) {
-    return b_.CreateInBoundsGEP(f64_, soa, b_.CreateAdd(b_.getInt64(int64_t(slot) * W), lane));
-  };
   auto row_of = [&](llvm::Value* lane) {
     return b_.CreateInBoundsGEP(f64_, rows, b_.CreateMul(b_.CreateAdd(i0, lane), stride));
   };
@@ -234,11 +273,6 @@ llvm::Function* Generator::lanes_block_fn() {
       b_.CreateStore(b_.CreateSelect(b_.CreateICmpEQ(r1, ring_size), b_.getInt64(0), r1), r_var);
     });
   };
-
-  // The copy in and out goes a slot at a time, all lanes as one vector: the lane loop's
-  // vector loads then find whole stores to read from (a vector load over several scalar
-  // stores waits for them to reach the cache).
-  auto* lanes_t = llvm::FixedVectorType::get(f64_, unsigned(W));
   std::vector<llvm::Value*> row_at;
   for (int64_t l = 0; l < W; ++l) row_at.push_back(row_of(b_.getInt64(l)));
   auto gather = [&](int slot) {
@@ -247,7 +281,7 @@ llvm::Function* Generator::lanes_block_fn() {
       v = b_.CreateInsertElement(
           v, b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot))),
           uint64_t(l));
-    b_.CreateAlignedStore(v, soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    return v;
   };
   // The slots the step (or the block) writes live between slices in the block's kept state
   // (`out` in order, slot j's lanes at [j * kNjLanes]), contiguous and small enough to stay
@@ -267,17 +301,16 @@ llvm::Function* Generator::lanes_block_fn() {
     b_.CreateCondBr(is_valid, from_kept, from_rows);
     b_.SetInsertPoint(from_kept);
     for (size_t j = 0; j < kept.size(); ++j)
-      b_.CreateAlignedStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)),
-                            soa_at(kept[j], b_.getInt64(0)), llvm::MaybeAlign(8));
+      b_.CreateStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)), var(kept[j]));
     b_.CreateBr(copied);
     b_.SetInsertPoint(from_rows);
-    for (int slot : kept) gather(slot);
+    for (int slot : kept) b_.CreateStore(gather(slot), var(slot));
     b_.CreateBr(copied);
     b_.SetInsertPoint(copied);
   }
   // A slot the step never stores that holds one value in the whole pool (parameters,
-  // propagators, usually) is filled from the pool's copy, so the rows' cache lines that
-  // hold only such slots stay untouched.
+  // propagators, usually) comes from the pool's copy, so the rows' cache lines that hold
+  // only such slots stay untouched.
   llvm::Value* uniform = field(kUniform);
   llvm::Value* uniform_values = field(kUniformValues);
   for (int slot : in) {
@@ -289,17 +322,16 @@ llvm::Function* Generator::lanes_block_fn() {
     b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), shared, own);
     b_.SetInsertPoint(shared);
     llvm::Value* value = b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, uniform_values, uint64_t(slot)));
-    b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value), soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    b_.CreateStore(b_.CreateVectorSplat(unsigned(W), value), var(slot));
     b_.CreateBr(next);
     b_.SetInsertPoint(own);
-    gather(slot);
+    b_.CreateStore(gather(slot), var(slot));
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
   }
 
-  llvm::Value* inf = llvm::ConstantFP::getInfinity(f64_);
+  llvm::Value* zeros = llvm::Constant::getNullValue(lanes_t);
   llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-  auto* failed = llvm::BasicBlock::Create(ctx_, "failed", fn_);
   // The step's arrival flags of the block's instances (two bytes each, nir/abi.h), as two
   // words: whether any spike cell, any current cell of the block was touched.
   auto arrivals = [&](llvm::Value* r) {
@@ -311,8 +343,10 @@ llvm::Function* Generator::lanes_block_fn() {
     return std::pair{b_.CreateICmpNE(b_.CreateAnd(both, b_.getInt64(0x00ff00ff00ff00ffLL)), b_.getInt64(0)),
                      b_.CreateICmpNE(b_.CreateAnd(both, b_.getInt64(int64_t(0xff00ff00ff00ff00ULL))), b_.getInt64(0))};
   };
-  // Copies input cells of all lanes into their slots when `touched`, else stores zeros
-  // (untouched cells are +0.0): the per-instance loop's phases 1 and 10.
+  // Input cells of all lanes into their slots' variables when `touched`, else zeros
+  // (untouched cells are +0.0): the per-instance loop's phases 1 and 10. The block's cells
+  // are contiguous (lane l's cell at cell0 + l, `per_cell` doubles each): one load, and
+  // each slot's lanes taken out of it.
   auto inputs = [&](llvm::Value* touched, llvm::Value* r, llvm::Value* base, size_t per_cell,
                     const std::vector<int>& dest) {
     if (dest.empty()) return;
@@ -321,17 +355,18 @@ llvm::Function* Generator::lanes_block_fn() {
     auto* next = llvm::BasicBlock::Create(ctx_, "input_done", fn_);
     b_.CreateCondBr(touched, read, none);
     b_.SetInsertPoint(read);
-    counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
-      llvm::Value* cell = b_.CreateAdd(b_.CreateMul(r, instances), b_.CreateAdd(i0, l));
-      llvm::Value* first = b_.CreateMul(cell, b_.getInt64(int64_t(per_cell)));
-      for (size_t j = 0; j < dest.size(); ++j)
-        b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, base, b_.CreateAdd(first, b_.getInt64(int64_t(j))))),
-                       soa_at(dest[j], l));
-    }, /*vectorise=*/true);
+    llvm::Value* cell0 = b_.CreateAdd(b_.CreateMul(r, instances), i0);
+    llvm::Value* at = b_.CreateInBoundsGEP(f64_, base, b_.CreateMul(cell0, b_.getInt64(int64_t(per_cell))));
+    llvm::Value* cells = b_.CreateAlignedLoad(
+        llvm::FixedVectorType::get(f64_, unsigned(W * int64_t(per_cell))), at, llvm::MaybeAlign(8));
+    for (size_t j = 0; j < dest.size(); ++j) {
+      std::vector<int> pick;
+      for (int64_t l = 0; l < W; ++l) pick.push_back(int(l * int64_t(per_cell) + int64_t(j)));
+      b_.CreateStore(b_.CreateShuffleVector(cells, pick), var(dest[j]));
+    }
     b_.CreateBr(next);
     b_.SetInsertPoint(none);
-    for (int slot : dest)
-      b_.CreateAlignedStore(llvm::Constant::getNullValue(lanes_t), soa_at(slot, b_.getInt64(0)), llvm::MaybeAlign(8));
+    for (int slot : dest) b_.CreateStore(zeros, var(slot));
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
   };
@@ -342,66 +377,52 @@ llvm::Function* Generator::lanes_block_fn() {
   }
   for (const auto& c : m_.continuous_ports) current_dest.push_back(c.slot);
 
+  llvm::Value* inf = llvm::ConstantFP::getInfinity(lanes_t);
   each_step([&](llvm::Value* k, llvm::Value* r) {
     b_.CreateStore(b_.CreateFMul(b_.CreateSIToFP(k, f64_), h), ctx_ptr(kCtxT));
     b_.CreateStore(h, ctx_ptr(kCtxTimestep));
     auto [spikes_came, currents_came] = arrivals(r);
     inputs(spikes_came, r, spike_input, 2 * ports, spike_dest);
-    // The loop the vectoriser is for: one step of each lane.
-    counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
-      b_.CreateStore(zero, b_.CreateInBoundsGEP(f64_, spike_row, l));
-      b_.CreateCall(step, {ctxv_, b_.CreateInBoundsGEP(f64_, soa, l)});
-      // Each lane's verdict goes to its own place (a reduction across the lanes here kept
-      // LLVM from vectorising the loop); the step's lanes are tested after it.
-      llvm::Value* bad = b_.getFalse();
-      for (const auto& c : checked) {
-        llvm::Value* mag = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, b_.CreateLoad(f64_, soa_at(c.slot, l)));
-        bad = b_.CreateOr(bad, b_.CreateFCmpUEQ(mag, inf));
-      }
-      b_.CreateStore(b_.CreateSelect(bad, llvm::ConstantFP::get(f64_, 1.0), zero),
-                     b_.CreateInBoundsGEP(f64_, bad_row, l));
-    }, /*vectorise=*/true);
+    b_.CreateStore(zeros, spike_var);
+    for (const auto* group : {&locals.update})
+      for (auto* l : *group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
+    for (const auto& group : locals.handlers)
+      for (auto* l : group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
+    for (const auto& group : locals.conditions)
+      for (auto* l : group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
+    lane_step(locals);
+    // A lane whose checked slot is NaN or infinite fails the slice (tested when it ends:
+    // nothing it did is kept).
+    llvm::Value* bad = b_.CreateLoad(mask_t, bad_var);
+    for (const auto& c : checked) {
+      llvm::Value* mag = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, b_.CreateLoad(lanes_t, var(c.slot)));
+      bad = b_.CreateOr(bad, b_.CreateFCmpUEQ(mag, inf));
+    }
+    b_.CreateStore(bad, bad_var);
     // Phase 10: the continuous input for the next step.
     inputs(currents_came, r, current_input, cports, current_dest);
-    // One test for the usual step, no spike and nothing non-finite in any lane: the two
-    // rows' bits ORed together (counts and verdicts are +0.0 or positive). Read in pieces
-    // of four lanes, the width the vectorised loop stores them in (with AVX2 or AVX-512 at
-    // 256 bits): a load wider than the stores it reads from waits for them to reach the cache.
-    constexpr int64_t kPiece = 4;
-    static_assert(kNjLanes % kPiece == 0);
-    auto* bits_t = llvm::FixedVectorType::get(i64_, unsigned(kPiece));
-    auto row_bits = [&](llvm::Value* row) {
-      llvm::Value* acc = nullptr;
-      for (int64_t p = 0; p < W; p += kPiece) {
-        llvm::Value* piece = b_.CreateAlignedLoad(
-            bits_t, b_.CreateConstInBoundsGEP1_64(f64_, row, uint64_t(p)), llvm::MaybeAlign(8));
-        acc = acc ? b_.CreateOr(acc, piece) : piece;
-      }
-      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::vector_reduce_or, acc);
-    };
-    auto* unusual = llvm::BasicBlock::Create(ctx_, "spikes_or_failure", fn_);
-    auto* keep = llvm::BasicBlock::Create(ctx_, "keep_spikes", fn_);
-    auto* kept = llvm::BasicBlock::Create(ctx_, "kept", fn_);
-    llvm::Value* bad_bits = row_bits(bad_row);
-    b_.CreateCondBr(b_.CreateICmpNE(b_.CreateOr(bad_bits, row_bits(spike_row)), b_.getInt64(0)), unusual, kept);
-    b_.SetInsertPoint(unusual);
-    b_.CreateCondBr(b_.CreateICmpNE(bad_bits, b_.getInt64(0)), failed, keep);
     // Spikes of this step: kept with the step number until the slice is done.
+    llvm::Value* counts = b_.CreateLoad(lanes_t, spike_var);
+    auto* keep = llvm::BasicBlock::Create(ctx_, "keep_spikes", fn_);
+    auto* kept_spikes = llvm::BasicBlock::Create(ctx_, "kept", fn_);
+    b_.CreateCondBr(b_.CreateOrReduce(b_.CreateFCmpUNE(counts, zeros)), keep, kept_spikes);
     b_.SetInsertPoint(keep);
     llvm::Value* e = b_.CreateLoad(i64_, n_events);
     llvm::Value* entry = b_.CreateInBoundsGEP(f64_, events, b_.CreateMul(e, b_.getInt64(W + 1)));
     b_.CreateStore(k, entry);
-    b_.CreateMemCpy(b_.CreateConstInBoundsGEP1_64(f64_, entry, 1), llvm::MaybeAlign(8), spike_row,
-                    llvm::MaybeAlign(8), uint64_t(W * 8));
+    b_.CreateAlignedStore(counts, b_.CreateConstInBoundsGEP1_64(f64_, entry, 1), llvm::MaybeAlign(8));
     b_.CreateStore(b_.CreateAdd(e, b_.getInt64(1)), n_events);
-    b_.CreateBr(kept);
-    b_.SetInsertPoint(kept);
+    b_.CreateBr(kept_spikes);
+    b_.SetInsertPoint(kept_spikes);
   });
+  auto* failed = llvm::BasicBlock::Create(ctx_, "failed", fn_);
+  auto* succeeded = llvm::BasicBlock::Create(ctx_, "succeeded", fn_);
+  b_.CreateCondBr(b_.CreateOrReduce(b_.CreateLoad(mask_t, bad_var)), failed, succeeded);
+  b_.SetInsertPoint(succeeded);
 
   // Done: the kept state updated, the slice's input cells and flags cleared, spikes emitted.
   for (size_t j = 0; j < kept.size(); ++j)
-    b_.CreateAlignedStore(b_.CreateAlignedLoad(lanes_t, soa_at(kept[j], b_.getInt64(0)), llvm::MaybeAlign(8)),
-                          kept_at(j), llvm::MaybeAlign(8));
+    b_.CreateAlignedStore(b_.CreateLoad(lanes_t, var(kept[j])), kept_at(j), llvm::MaybeAlign(8));
   b_.CreateStore(b_.getInt8(1), kept_valid);
   if (ports > 0 || cports > 0)
     each_step([&](llvm::Value*, llvm::Value* r) {
@@ -467,7 +488,17 @@ llvm::Function* Generator::lanes_block_fn() {
   b_.CreateBr(give_back);
   b_.SetInsertPoint(give_back);
   b_.CreateRet(b_.getInt32(1));
+  vector_ = false;
+  lanes_ = 0;
+  lane_vars_.clear();
+  lane_mask_ = nullptr;
+  if (!lane_ok_) {
+    fn_->eraseFromParent();
+    fn_ = nullptr;
+    return nullptr;
+  }
   return fn_;
 }
+
 
 }  // namespace nestjit::codegen

@@ -77,7 +77,13 @@ void Generator::stmt(const Stmt& s) {
       b_.SetInsertPoint(done);
       break;
     }
-    case Stmt::Kind::AssignLocal: b_.CreateStore(expr(*s.value), locals_.at(s.index)); break;
+    case Stmt::Kind::AssignLocal: {
+      llvm::AllocaInst* local = locals_.at(s.index);
+      llvm::Value* v = expr(*s.value);
+      if (lane_mask_) v = masked(v, b_.CreateLoad(local->getAllocatedType(), local));
+      b_.CreateStore(v, local);
+      break;
+    }
     case Stmt::Kind::Eval: expr(*s.value); break;
     case Stmt::Kind::Return:
       // A return in a block ends only that block; the lane step runs all blocks in one
@@ -92,6 +98,20 @@ void Generator::stmt(const Stmt& s) {
         b_.CreateRetVoid();
       break;
     case Stmt::Kind::If: {
+      if (vector_) {
+        // Each branch runs for the lanes whose condition holds and no earlier one did. A
+        // later condition is computed after an earlier branch ran, but only its lanes'
+        // values changed, and those lanes no longer take it.
+        llvm::Value* left = lane_mask_ ? lane_mask_ : llvm::ConstantInt::getTrue(vt(i1_));
+        for (const auto& [cond, body] : s.branches) {
+          llvm::Value* c = expr(*cond);
+          llvm::Value* now = b_.CreateAnd(left, c);
+          left = b_.CreateAnd(left, b_.CreateNot(c));
+          under_mask(now, [&] { stmts(body); });
+        }
+        if (!s.else_body.empty()) under_mask(left, [&] { stmts(s.else_body); });
+        break;
+      }
       auto* done = llvm::BasicBlock::Create(ctx_, "endif", fn_);
       for (const auto& [cond, body] : s.branches) {
         auto* then = llvm::BasicBlock::Create(ctx_, "then", fn_);
@@ -108,7 +128,7 @@ void Generator::stmt(const Stmt& s) {
       break;
     }
     case Stmt::Kind::While: {
-      if (lanes_) lane_ok_ = false;  // a loop per lane would not vectorise
+      if (lanes_) lane_ok_ = false;  // a loop's passes differ from lane to lane
       auto* head = llvm::BasicBlock::Create(ctx_, "while", fn_);
       auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
       auto* done = llvm::BasicBlock::Create(ctx_, "endwhile", fn_);
@@ -169,7 +189,7 @@ void Generator::stmt(const Stmt& s) {
         // the spikes after the slice, instance by instance, as the per-instance loop would.
         if (!s.args.empty()) lane_ok_ = false;
         const int row = int(m_.slots.size());
-        store_slot(row, b_.CreateFAdd(load_slot(row), llvm::ConstantFP::get(f64_, 1.0)));
+        store_slot(row, b_.CreateFAdd(load_slot(row), llvm::ConstantFP::get(vt(f64_), 1.0)));
         break;
       }
       llvm::Value* w = s.args.size() > 0 ? expr(*s.args[0]) : llvm::ConstantFP::get(f64_, 1.0);

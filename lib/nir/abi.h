@@ -50,10 +50,8 @@ struct NjPoolSlice {
   // nonzero); cells whose byte is 0 are all +0.0, so the loop stores zeros into the input
   // slots without reading or clearing them.
   uint8_t* arrived;
-  // Work space of the lane blocks (codegen/lanes.cpp), nj_lane_doubles(stride, to - from)
-  // doubles: a structure-of-arrays copy of kNjLanes instances (slot s of lane l at
-  // [s * kNjLanes + l], then a row of spike counts and one of non-finite verdicts), then per
-  // step with spikes its step number (an int64) and the kNjLanes counts.
+  // Work space of the lane blocks (codegen/lanes.cpp), nj_lane_doubles(to - from)
+  // doubles: per step with spikes its step number (an int64) and the kNjLanes counts.
   double* lanes;
   // Per slot: 1 when every instance of the pool held the same value (bit for bit) when this
   // simulate call began, and that value. Lane blocks look only at slots compiled code never
@@ -71,8 +69,8 @@ struct NjPoolSlice {
 
 // Instances a lane block advances together (one AVX-512 register of doubles, two AVX2 ones).
 inline constexpr int64_t kNjLanes = 8;
-inline constexpr size_t nj_lane_doubles(size_t stride, size_t steps) {
-  return (stride + 2) * size_t(kNjLanes) + steps * size_t(kNjLanes + 1);
+inline constexpr size_t nj_lane_doubles(size_t steps) {
+  return steps * size_t(kNjLanes + 1);
 }
 
 // Functions the runtime provides to compiled code (registered by name with the JIT).

@@ -188,7 +188,7 @@ void NeuronPool::update(Network& net, size_t begin, size_t end, int64_t from, in
   ctx_.interrupt = net.interrupt_flag();
   ctx_.resolution = net.resolution();
   stop_ = 0;
-  if (const size_t need = nj_lane_doubles(stride_, size_t(to - from)); lanes_.size() < need)
+  if (const size_t need = nj_lane_doubles(size_t(to - from)); lanes_.size() < need)
     lanes_.resize(need);
   if (model_->code->lane_blocks && lane_valid_.size() != members_.size()) {
     lane_valid_.assign(members_.size(), 0);
