@@ -378,10 +378,18 @@ llvm::Function* Generator::lanes_block_fn() {
   for (const auto& c : m_.continuous_ports) current_dest.push_back(c.slot);
 
   llvm::Value* inf = llvm::ConstantFP::getInfinity(lanes_t);
-  each_step([&](llvm::Value* k, llvm::Value* r) {
+  // Whether any input cell of the block was touched in the slice (else nothing to clear).
+  llvm::AllocaInst* touched_var = b_.CreateAlloca(i1_);
+  b_.CreateStore(b_.getFalse(), touched_var);
+  // One step of all lanes. `quiet`: no continuous input arrives in the slice, so the
+  // continuous input slots hold +0.0 throughout, constants of the loop: what is computed
+  // from them and parameters alone ((I_e + I_stim) / C_m) is then computed once a slice.
+  auto one_step = [&](llvm::Value* k, llvm::Value* r, bool quiet) {
     b_.CreateStore(b_.CreateFMul(b_.CreateSIToFP(k, f64_), h), ctx_ptr(kCtxT));
     b_.CreateStore(h, ctx_ptr(kCtxTimestep));
     auto [spikes_came, currents_came] = arrivals(r);
+    b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, touched_var), b_.CreateOr(spikes_came, currents_came)),
+                   touched_var);
     inputs(spikes_came, r, spike_input, 2 * ports, spike_dest);
     b_.CreateStore(zeros, spike_var);
     for (const auto* group : {&locals.update})
@@ -400,7 +408,7 @@ llvm::Function* Generator::lanes_block_fn() {
     }
     b_.CreateStore(bad, bad_var);
     // Phase 10: the continuous input for the next step.
-    inputs(currents_came, r, current_input, cports, current_dest);
+    if (!quiet) inputs(currents_came, r, current_input, cports, current_dest);
     // Spikes of this step: kept with the step number until the slice is done.
     llvm::Value* counts = b_.CreateLoad(lanes_t, spike_var);
     auto* keep = llvm::BasicBlock::Create(ctx_, "keep_spikes", fn_);
@@ -414,7 +422,37 @@ llvm::Function* Generator::lanes_block_fn() {
     b_.CreateStore(b_.CreateAdd(e, b_.getInt64(1)), n_events);
     b_.CreateBr(kept_spikes);
     b_.SetInsertPoint(kept_spikes);
-  });
+  };
+  if (current_dest.empty()) {
+    each_step([&](llvm::Value* k, llvm::Value* r) { one_step(k, r, false); });
+  } else {
+    // Quiet when the continuous inputs are +0.0 (all bits) as the slice begins and no step
+    // of it has a current cell touched: the block's flags read once more, 16 bytes a step.
+    llvm::Value* quiet = b_.getTrue();
+    auto* bits_t = llvm::FixedVectorType::get(i64_, unsigned(W));
+    for (int slot : current_dest) {
+      llvm::Value* bits = b_.CreateBitCast(b_.CreateLoad(lanes_t, var(slot)), bits_t);
+      quiet = b_.CreateAnd(quiet, b_.CreateICmpEQ(b_.CreateOrReduce(bits), b_.getInt64(0)));
+    }
+    llvm::AllocaInst* came_var = b_.CreateAlloca(i1_);
+    b_.CreateStore(b_.getFalse(), came_var);
+    each_step([&](llvm::Value*, llvm::Value* r) {
+      b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, came_var), arrivals(r).second), came_var);
+    });
+    quiet = b_.CreateAnd(quiet, b_.CreateNot(b_.CreateLoad(i1_, came_var)));
+    auto* quiet_bb = llvm::BasicBlock::Create(ctx_, "quiet_slice", fn_);
+    auto* busy_bb = llvm::BasicBlock::Create(ctx_, "slice_with_currents", fn_);
+    auto* ran = llvm::BasicBlock::Create(ctx_, "slice_ran", fn_);
+    b_.CreateCondBr(quiet, quiet_bb, busy_bb);
+    b_.SetInsertPoint(quiet_bb);
+    for (int slot : current_dest) b_.CreateStore(zeros, var(slot));
+    each_step([&](llvm::Value* k, llvm::Value* r) { one_step(k, r, true); });
+    b_.CreateBr(ran);
+    b_.SetInsertPoint(busy_bb);
+    each_step([&](llvm::Value* k, llvm::Value* r) { one_step(k, r, false); });
+    b_.CreateBr(ran);
+    b_.SetInsertPoint(ran);
+  }
   auto* failed = llvm::BasicBlock::Create(ctx_, "failed", fn_);
   auto* succeeded = llvm::BasicBlock::Create(ctx_, "succeeded", fn_);
   b_.CreateCondBr(b_.CreateOrReduce(b_.CreateLoad(mask_t, bad_var)), failed, succeeded);
@@ -424,6 +462,10 @@ llvm::Function* Generator::lanes_block_fn() {
   for (size_t j = 0; j < kept.size(); ++j)
     b_.CreateAlignedStore(b_.CreateLoad(lanes_t, var(kept[j])), kept_at(j), llvm::MaybeAlign(8));
   b_.CreateStore(b_.getInt8(1), kept_valid);
+  auto* clear_inputs = llvm::BasicBlock::Create(ctx_, "clear_inputs", fn_);
+  auto* inputs_clear = llvm::BasicBlock::Create(ctx_, "inputs_clear", fn_);
+  b_.CreateCondBr(b_.CreateLoad(i1_, touched_var), clear_inputs, inputs_clear);
+  b_.SetInsertPoint(clear_inputs);
   if (ports > 0 || cports > 0)
     each_step([&](llvm::Value*, llvm::Value* r) {
       auto [spikes_came, currents_came] = arrivals(r);
@@ -452,7 +494,13 @@ llvm::Function* Generator::lanes_block_fn() {
                         uint64_t(W * 2), llvm::MaybeAlign(1));
       });
     });
+  b_.CreateBr(inputs_clear);
+  b_.SetInsertPoint(inputs_clear);
   llvm::Value* n_kept = b_.CreateLoad(i64_, n_events);
+  auto* emit = llvm::BasicBlock::Create(ctx_, "emit_spikes", fn_);
+  auto* emitted = llvm::BasicBlock::Create(ctx_, "spikes_emitted", fn_);
+  b_.CreateCondBr(b_.CreateICmpSGT(n_kept, b_.getInt64(0)), emit, emitted);
+  b_.SetInsertPoint(emit);
   counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
     llvm::Value* i = b_.CreateAdd(i0, l);
     b_.CreateStore(row_of(l), ctx_ptr(kCtxSlots));
@@ -469,6 +517,8 @@ llvm::Function* Generator::lanes_block_fn() {
       });
     });
   });
+  b_.CreateBr(emitted);
+  b_.SetInsertPoint(emitted);
   b_.CreateStore(to, step_out);
   b_.CreateRet(b_.getInt32(0));
   // Handed back: the rows get the state as the slice began (the kept state is written

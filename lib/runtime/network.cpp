@@ -262,9 +262,29 @@ void Network::fail(std::string message) {
   if (failure_.empty()) failure_ = std::move(message);
 }
 
+// Events in order of stamp, those of one stamp in the order they were emitted.
+void Network::sort_events() {
+  if (events_.size() < 2) return;
+  auto [lo, hi] = std::minmax_element(events_.begin(), events_.end(),
+                                      [](const Event& a, const Event& b) { return a.stamp < b.stamp; });
+  const int64_t first = lo->stamp, span = hi->stamp - lo->stamp + 1;
+  if (span > int64_t(events_.size()) + 64) {  // (stamps of one slice span min_delay steps)
+    std::stable_sort(events_.begin(), events_.end(),
+                     [](const Event& a, const Event& b) { return a.stamp < b.stamp; });
+    return;
+  }
+  // A counting sort into space kept between slices: stable, no allocation per slice
+  // (std::stable_sort's buffer would be mapped and unmapped every slice).
+  stamp_counts_.assign(size_t(span) + 1, 0);
+  for (const Event& e : events_) ++stamp_counts_[size_t(e.stamp - first) + 1];
+  for (size_t i = 1; i < stamp_counts_.size(); ++i) stamp_counts_[i] += stamp_counts_[i - 1];
+  sorted_events_.resize(events_.size());
+  for (const Event& e : events_) sorted_events_[stamp_counts_[size_t(e.stamp - first)]++] = e;
+  events_.swap(sorted_events_);
+}
+
 void Network::deliver_events() {
-  std::stable_sort(events_.begin(), events_.end(),
-                   [](const Event& a, const Event& b) { return a.stamp < b.stamp; });
+  sort_events();
   spikes_emitted_ += events_.size();
   for (const Event& e : events_) {
     const uint32_t src = uint32_t(e.sender - 1);

@@ -133,6 +133,7 @@ class Network {
   };
   void prepare();
   void build_pools();
+  void sort_events();
   void deliver_events();
 
   // Pools (runtime/neuron_pool.h): one per loaded model (variant) with neurons in the
@@ -163,6 +164,9 @@ class Network {
   std::map<const LoadedModel*, std::unique_ptr<SynapsePool>> synapse_pools_;
   std::vector<std::vector<size_t>> plastic_out_;  // by source index, built by prepare()
   std::vector<Event> events_;
+  // deliver_events' sorting space, kept between slices.
+  std::vector<Event> sorted_events_;
+  std::vector<uint32_t> stamp_counts_;
   RandomStreams streams_;
   uint64_t rng_seed_;
   std::string failure_;

@@ -102,7 +102,9 @@ Outcome run(bool lanes, Trouble trouble) {
   k.set_status(pop, {{"V_m", v0}});
   auto exc = k.create("poisson_generator", 1, {{"rate", 20000.0}});
   auto inh = k.create("poisson_generator", 1, {{"rate", 2000.0}});
-  auto dc = k.create("dc_generator", 1, {{"amplitude", 150.0}});
+  // On and off inside slices: the blocks it feeds run slices with and without currents
+  // (lanes.cpp's quiet slices), and switch between them mid-run.
+  auto dc = k.create("dc_generator", 1, {{"amplitude", 150.0}, {"start", 20.3}, {"stop", 85.6}});
   auto mm = k.create("multimeter", 1, {{"interval", 0.1}, {"record_from", std::vector<std::string>{"V_m", "I_exc"}}});
   auto sr = k.create("spike_recorder");
   nestjit::SynSpec e;
@@ -262,7 +264,7 @@ TEST_CASE("lane blocks: the corpus neurons that take them give the same numbers 
       auto pop = k.create(name, 19);
       auto exc = k.create("poisson_generator", 1, {{"rate", 30000.0}});
       auto inh = k.create("poisson_generator", 1, {{"rate", 8000.0}});
-      auto dc = k.create("dc_generator", 1, {{"amplitude", 80.0}});
+      auto dc = k.create("dc_generator", 1, {{"amplitude", 80.0}, {"start", 12.3}, {"stop", 41.7}});
       auto sr = k.create("spike_recorder");
       nestjit::SynSpec e, i;
       e.weight = 20.0;
@@ -270,6 +272,12 @@ TEST_CASE("lane blocks: the corpus neurons that take them give the same numbers 
       k.connect(exc, pop, nestjit::ConnRule::all_to_all, e);
       k.connect(inh, pop, nestjit::ConnRule::all_to_all, i);
       k.connect(dc, {pop.first + 4, 9}, nestjit::ConnRule::all_to_all, {});
+      // Currents ending at a slice's end and one step later: the first step of the next
+      // slice still reads the last one (it is in the kept state, not in a cell).
+      auto dc_a = k.create("dc_generator", 1, {{"amplitude", 50.0}, {"stop", 50.0}});
+      auto dc_b = k.create("dc_generator", 1, {{"amplitude", 50.0}, {"stop", 50.1}});
+      k.connect(dc_a, {pop.first + 1, 1}, nestjit::ConnRule::all_to_all, {});
+      k.connect(dc_b, {pop.first + 9, 1}, nestjit::ConnRule::all_to_all, {});
       k.connect(pop, sr);
       k.simulate(80.0);
       std::vector<double> out = k.spike_events(sr[0]).times;
