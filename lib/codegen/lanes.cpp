@@ -222,7 +222,6 @@ llvm::Function* Generator::lanes_block_fn() {
   llvm::Value* kept_state = fn_->getArg(6);
   llvm::Value* kept_valid = fn_->getArg(7);
   auto* lanes_t = llvm::FixedVectorType::get(f64_, unsigned(W));
-  auto* mask_t = llvm::FixedVectorType::get(i1_, unsigned(W));
 
   // Variables first, in the entry block (where LLVM turns them into registers).
   vector_ = true;
@@ -233,8 +232,10 @@ llvm::Function* Generator::lanes_block_fn() {
   for (int slot : in) lane_vars_[slot] = b_.CreateAlloca(lanes_t);
   llvm::AllocaInst* spike_var = b_.CreateAlloca(lanes_t);
   lane_vars_[int(nslots)] = spike_var;  // EmitSpike counts here
-  llvm::AllocaInst* bad_var = b_.CreateAlloca(mask_t);
-  b_.CreateStore(llvm::Constant::getNullValue(mask_t), bad_var);
+  // Non-finite values seen in the slice, per lane: +0.0 while every checked slot stayed
+  // finite, NaN from the first step where one did not (see the step loop).
+  llvm::AllocaInst* bad_var = b_.CreateAlloca(lanes_t);
+  b_.CreateStore(llvm::Constant::getNullValue(lanes_t), bad_var);
   const LaneLocals locals = make_step_locals();
   llvm::AllocaInst* n_events = b_.CreateAlloca(i64_);
   b_.CreateStore(b_.getInt64(0), n_events);
@@ -377,7 +378,6 @@ llvm::Function* Generator::lanes_block_fn() {
   }
   for (const auto& c : m_.continuous_ports) current_dest.push_back(c.slot);
 
-  llvm::Value* inf = llvm::ConstantFP::getInfinity(lanes_t);
   // Whether any input cell of the block was touched in the slice (else nothing to clear).
   llvm::AllocaInst* touched_var = b_.CreateAlloca(i1_);
   b_.CreateStore(b_.getFalse(), touched_var);
@@ -399,14 +399,20 @@ llvm::Function* Generator::lanes_block_fn() {
     for (const auto& group : locals.conditions)
       for (auto* l : group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
     lane_step(locals);
-    // A lane whose checked slot is NaN or infinite fails the slice (tested when it ends:
-    // nothing it did is kept).
-    llvm::Value* bad = b_.CreateLoad(mask_t, bad_var);
-    for (const auto& c : checked) {
-      llvm::Value* mag = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, b_.CreateLoad(lanes_t, var(c.slot)));
-      bad = b_.CreateOr(bad, b_.CreateFCmpUEQ(mag, inf));
+    // A lane whose checked slot is NaN or infinite fails the slice, tested when it ends
+    // (nothing it did is kept). The test in the loop is arithmetic: the checked slots'
+    // sum is non-finite when one of them is, and sum * 0 is then NaN (else +-0), which
+    // stays NaN in bad += sum * 0. A finite sum can still overflow: the lanes are
+    // then handed back needlessly, and the per-instance loop finds nothing wrong.
+    if (!checked.empty()) {
+      llvm::Value* sum = nullptr;
+      for (const auto& c : checked) {
+        llvm::Value* v = b_.CreateLoad(lanes_t, var(c.slot));
+        sum = sum ? b_.CreateFAdd(sum, v) : v;
+      }
+      llvm::Value* bad = b_.CreateLoad(lanes_t, bad_var);
+      b_.CreateStore(b_.CreateFAdd(bad, b_.CreateFMul(sum, zeros)), bad_var);
     }
-    b_.CreateStore(bad, bad_var);
     // Phase 10: the continuous input for the next step.
     if (!quiet) inputs(currents_came, r, current_input, cports, current_dest);
     // Spikes of this step: kept with the step number until the slice is done.
@@ -455,7 +461,8 @@ llvm::Function* Generator::lanes_block_fn() {
   }
   auto* failed = llvm::BasicBlock::Create(ctx_, "failed", fn_);
   auto* succeeded = llvm::BasicBlock::Create(ctx_, "succeeded", fn_);
-  b_.CreateCondBr(b_.CreateOrReduce(b_.CreateLoad(mask_t, bad_var)), failed, succeeded);
+  llvm::Value* bad = b_.CreateLoad(lanes_t, bad_var);
+  b_.CreateCondBr(b_.CreateOrReduce(b_.CreateFCmpUNO(bad, bad)), failed, succeeded);
   b_.SetInsertPoint(succeeded);
 
   // Done: the kept state updated, the slice's input cells and flags cleared, spikes emitted.
