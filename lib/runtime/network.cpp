@@ -218,43 +218,79 @@ void Network::deliver_row(std::span<const StaticSynapse> row, int64_t stamp, dou
                           long multiplicity, NodeId sender) {
   // Arrival step stamp + d lands in ring slot (stamp mod ring) + d, minus the ring once
   // past its end (d < ring): no division per synapse.
-  const size_t base = size_t(stamp) % ring_;
+  const size_t ring = ring_, base = size_t(stamp) % ring;
+  const Route* routes = routes_.data();
   auto slot_of = [&](const StaticSynapse& s) {
     const size_t r = base + s.delay_steps;
-    return r >= ring_ ? r - ring_ : r;
+    return r >= ring ? r - ring : r;
   };
+  const size_t n = row.size();
   // Targets are far apart in memory: fetch a few synapses ahead.
-  constexpr size_t kAhead = 8;
-  for (size_t i = 0; i < row.size(); ++i) {
-    if (i + kAhead < row.size()) {
-      const StaticSynapse& a = row[i + kAhead];
-      if (const Route& r = routes_[a.target]; r.pool) r.pool->prefetch(r.index, slot_of(a));
-    }
+  constexpr size_t kAhead = 8, kRowAhead = 64;
+  for (size_t i = 0; i < n;) {
     const StaticSynapse& s = row[i];
-    const Route& r = routes_[s.target];
+    const Route& r = routes[s.target];
+    if (r.pool && r.pool->direct() && s.receptor == 0) {
+      // A run of synapses into one pool through receptor 0 (a whole row, usually), with
+      // the pool's cells in registers.
+      NeuronPool* pool = r.pool;
+      const NeuronPool::SpikeCells cells = pool->spike_cells();
+      for (; i < n; ++i) {
+        // The row comes from memory: ask for it well ahead (a line holds four synapses).
+        if (i % 4 == 0) __builtin_prefetch(row.data() + i + kRowAhead);
+        if (i + kAhead < n) {
+          const StaticSynapse& a = row[i + kAhead];
+          if (const Route& ra = routes[a.target]; ra.pool == pool) cells.prefetch(ra.index, slot_of(a));
+        }
+        const StaticSynapse& t = row[i];
+        const Route& rt = routes[t.target];
+        if (rt.pool != pool || t.receptor != 0) break;
+        cells.add(rt.index, slot_of(t), t.weight * weight_factor, multiplicity);
+      }
+      continue;
+    }
+    if (i + kAhead < n) {
+      const StaticSynapse& a = row[i + kAhead];
+      if (const Route& ra = routes[a.target]; ra.pool) ra.pool->prefetch(ra.index, slot_of(a));
+    }
     if (r.pool)
       r.pool->add_spike_at(r.index, slot_of(s), s.weight * weight_factor, s.receptor, multiplicity);
     else
       nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight * weight_factor, s.receptor,
                                       multiplicity, sender, stamp);
+    ++i;
   }
 }
 
 void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
                              const long* counts, NodeId sender) {
-  const size_t base = size_t(stamp) % ring_;
+  const size_t ring = ring_, base = size_t(stamp) % ring;
+  const Route* routes = routes_.data();
+  // The pool of the last synapse, its cells in registers while the targets stay in it.
+  NeuronPool* pool = nullptr;
+  NeuronPool::SpikeCells cells{};
+  uint64_t delivered = 0;
   for (size_t i = 0; i < row.size(); ++i) {
     if (counts[i] == 0) continue;
-    ++synaptic_events_;
+    ++delivered;
     const StaticSynapse& s = row[i];
-    const Route& r = routes_[s.target];
-    const size_t slot = base + s.delay_steps;
-    if (r.pool)
-      r.pool->add_spike_at(r.index, slot >= ring_ ? slot - ring_ : slot, s.weight, s.receptor, counts[i]);
-    else
+    const Route& r = routes[s.target];
+    size_t slot = base + s.delay_steps;
+    if (slot >= ring) slot -= ring;
+    if (r.pool && s.receptor == 0 && r.pool->direct()) {
+      if (r.pool != pool) {
+        pool = r.pool;
+        cells = pool->spike_cells();
+      }
+      cells.add(r.index, slot, s.weight, counts[i]);
+    } else if (r.pool) {
+      r.pool->add_spike_at(r.index, slot, s.weight, s.receptor, counts[i]);
+    } else {
       nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight, s.receptor, counts[i],
                                       sender, stamp);
+    }
   }
+  synaptic_events_ += delivered;
 }
 
 void Network::fail(std::string message) {

@@ -87,6 +87,35 @@ class NeuronPool {
     current_input_[at * cports_ + size_t(port)] += value;
     arrived_[2 * at + 1] = 1;
   }
+  // The spike cells as add_spike_at writes them, for a caller that delivers many spikes
+  // into the pool in a row (Network::deliver_row): copied into its registers, the fields
+  // are not read again after every store into a cell. Only for pools whose receptor 0
+  // goes straight to a port by the weight's sign (`direct`).
+  struct SpikeCells {
+    double* cells;
+    uint8_t* arrived;
+    size_t instances, ports;
+    int excitatory, inhibitory;
+    // add_spike_at(i, ring_slot, weight, 0, multiplicity).
+    void add(size_t i, size_t ring_slot, double weight, long multiplicity) const {
+      const bool inhibitory_port = weight < 0 && inhibitory >= 0;
+      const size_t port = size_t(inhibitory_port ? inhibitory : excitatory);
+      const double w = inhibitory_port ? -weight : weight;
+      const size_t at = ring_slot * instances + i;
+      double* cell = cells + (at * 2 * ports + 2 * port);
+      cell[0] += w * double(multiplicity);
+      cell[1] += 1.0;
+      arrived[2 * at] = 1;
+    }
+    void prefetch(size_t i, size_t ring_slot) const {
+      __builtin_prefetch(cells + (ring_slot * instances + i) * 2 * ports);
+    }
+  };
+  bool direct() const { return direct_; }
+  SpikeCells spike_cells() {
+    return {spike_input_.data(), arrived_.data(), members_.size(), ports_, direct_excitatory_,
+            direct_inhibitory_};
+  }
   // Hints the cache about the cells add_spike_at(i, ring_slot, ...) will touch.
   void prefetch(size_t i, size_t ring_slot) const {
     __builtin_prefetch((spike_input_.data() + ((ring_slot * members_.size() + i) * 2 * ports_)));
