@@ -239,17 +239,16 @@ void PoissonGenerator::update(Network& net, int64_t from, int64_t to) {
   if (lo > hi || !(rate_ > 0)) return;
   auto row = net.static_row(id);
   RandomStreams& streams = net.streams();
-  counts_.resize(row.size());
   for (int64_t k = lo; k <= hi; ++k) {
-    // One step's counts for every target, drawn in target order, then added to the
-    // targets' input in one pass.
+    // One step's counts for every target, drawn in target order: with one stream each is
+    // added to its target's input as it is drawn; with one per VP they are drawn first.
     if (streams.virtual_processes() == 1) {
-      Rng& rng = streams.vp(0);
-      for (size_t i = 0; i < row.size(); ++i) counts_[i] = sampler_(rng);
+      net.deliver_poisson(row, k, sampler_, streams.vp(0), id);
     } else {
+      counts_.resize(row.size());
       for (size_t i = 0; i < row.size(); ++i) counts_[i] = sampler_(streams.for_node(row[i].target));
+      net.deliver_counts(row, k, counts_.data(), id);
     }
-    net.deliver_counts(row, k, counts_.data(), id);
   }
 }
 

@@ -262,16 +262,21 @@ void Network::deliver_row(std::span<const StaticSynapse> row, int64_t stamp, dou
   }
 }
 
-void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
-                             const long* counts, NodeId sender) {
-  const size_t ring = ring_, base = size_t(stamp) % ring;
-  const Route* routes = routes_.data();
+namespace {
+// Delivers count(i) spikes along row[i] for each i with a nonzero count (deliver_counts,
+// deliver_poisson); returns how many synapses had one.
+template <class Count, class Route, class Node>
+uint64_t deliver_each(std::span<const StaticSynapse> row, int64_t stamp, size_t ring,
+                      const Route* routes, const std::unique_ptr<Node>* nodes, NodeId sender,
+                      Count&& count) {
+  const size_t base = size_t(stamp) % ring;
   // The pool of the last synapse, its cells in registers while the targets stay in it.
   NeuronPool* pool = nullptr;
   NeuronPool::SpikeCells cells{};
   uint64_t delivered = 0;
   for (size_t i = 0; i < row.size(); ++i) {
-    if (counts[i] == 0) continue;
+    const long n = count(i);
+    if (n == 0) continue;
     ++delivered;
     const StaticSynapse& s = row[i];
     const Route& r = routes[s.target];
@@ -282,15 +287,27 @@ void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
         pool = r.pool;
         cells = pool->spike_cells();
       }
-      cells.add(r.index, slot, s.weight, counts[i]);
+      cells.add(r.index, slot, s.weight, n);
     } else if (r.pool) {
-      r.pool->add_spike_at(r.index, slot, s.weight, s.receptor, counts[i]);
+      r.pool->add_spike_at(r.index, slot, s.weight, s.receptor, n);
     } else {
-      nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight, s.receptor, counts[i],
-                                      sender, stamp);
+      nodes[s.target]->receive_spike(stamp + s.delay_steps, s.weight, s.receptor, n, sender, stamp);
     }
   }
-  synaptic_events_ += delivered;
+  return delivered;
+}
+}  // namespace
+
+void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
+                             const long* counts, NodeId sender) {
+  synaptic_events_ += deliver_each(row, stamp, ring_, routes_.data(), nodes_.data(), sender,
+                                   [&](size_t i) { return counts[i]; });
+}
+
+void Network::deliver_poisson(std::span<const StaticSynapse> row, int64_t stamp,
+                              const PoissonSampler& sampler, Rng& rng, NodeId sender) {
+  synaptic_events_ += deliver_each(row, stamp, ring_, routes_.data(), nodes_.data(), sender,
+                                   [&](size_t) { return sampler(rng); });
 }
 
 void Network::fail(std::string message) {

@@ -96,6 +96,10 @@ class Network {
   // poisson_generator's draws for one step); each nonzero count is one synaptic event.
   void deliver_counts(std::span<const StaticSynapse> row, int64_t stamp, const long* counts,
                       NodeId sender);
+  // The same with each count drawn from `sampler` with `rng` as its synapse comes up (the
+  // draws in row order, as a counts array would be filled).
+  void deliver_poisson(std::span<const StaticSynapse> row, int64_t stamp,
+                       const PoissonSampler& sampler, Rng& rng, NodeId sender);
   // Horizon of the ring buffers: how far ahead a value may be written.
   int64_t buffer_horizon() const { return max_delay_ + min_delay_ + 1; }
   // Resource limits: the shortest and longest connection delay in steps as the next
