@@ -333,14 +333,17 @@ llvm::Function* Generator::lanes_block_fn() {
 
   llvm::Value* zeros = llvm::Constant::getNullValue(lanes_t);
   llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-  // The step's arrival flags of the block's instances (two bytes each, nir/abi.h), as two
-  // words: whether any spike cell, any current cell of the block was touched.
+  // The step's arrival flags of the block's instances (two bytes each, nir/abi.h), ORed
+  // as 64-bit words: whether any spike cell, any current cell of the block was touched.
+  static_assert(kNjLanes % 4 == 0, "a block's flags are whole 64-bit words");
   auto arrivals = [&](llvm::Value* r) {
     llvm::Value* at = b_.CreateInBoundsGEP(b_.getInt16Ty(), arrived, b_.CreateAdd(b_.CreateMul(r, instances), i0));
-    static_assert(kNjLanes == 8, "the flags of a block are two 64-bit words");
-    llvm::Value* lo = b_.CreateAlignedLoad(i64_, at, llvm::MaybeAlign(1));
-    llvm::Value* hi = b_.CreateAlignedLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, at, 1), llvm::MaybeAlign(1));
-    llvm::Value* both = b_.CreateOr(lo, hi);
+    llvm::Value* both = nullptr;
+    for (int64_t w = 0; w < W / 4; ++w) {
+      llvm::Value* word = b_.CreateAlignedLoad(i64_, b_.CreateConstInBoundsGEP1_64(i64_, at, uint64_t(w)),
+                                               llvm::MaybeAlign(1));
+      both = both ? b_.CreateOr(both, word) : word;
+    }
     return std::pair{b_.CreateICmpNE(b_.CreateAnd(both, b_.getInt64(0x00ff00ff00ff00ffLL)), b_.getInt64(0)),
                      b_.CreateICmpNE(b_.CreateAnd(both, b_.getInt64(int64_t(0xff00ff00ff00ff00ULL))), b_.getInt64(0))};
   };

@@ -128,10 +128,15 @@ std::string Generator::slice_fn(const std::string& step_name, llvm::Function* la
     llvm::BasicBlock* test_hooks = block("test_hooks");
     b_.CreateCondBr(fits, test_hooks, inst_body);
     b_.SetInsertPoint(test_hooks);
-    static_assert(kNjLanes == 8, "the hook test reads the lanes' eight hook bytes as one word");
-    llvm::Value* hook_word = b_.CreateAlignedLoad(
-        i64_, b_.CreateInBoundsGEP(b_.getInt8Ty(), hooks, i), llvm::MaybeAlign(1));
-    b_.CreateCondBr(b_.CreateICmpEQ(hook_word, b_.getInt64(0)), lane_call, inst_body);
+    static_assert(kNjLanes % 8 == 0, "the hook test reads the lanes' hook bytes as 64-bit words");
+    llvm::Value* hook_bits = nullptr;
+    for (int64_t w = 0; w < kNjLanes / 8; ++w) {
+      llvm::Value* word = b_.CreateAlignedLoad(
+          i64_, b_.CreateInBoundsGEP(b_.getInt8Ty(), hooks, b_.CreateAdd(i, b_.getInt64(8 * w))),
+          llvm::MaybeAlign(1));
+      hook_bits = hook_bits ? b_.CreateOr(hook_bits, word) : word;
+    }
+    b_.CreateCondBr(b_.CreateICmpEQ(hook_bits, b_.getInt64(0)), lane_call, inst_body);
     b_.SetInsertPoint(lane_call);
     llvm::Value* kept_state = b_.CreateInBoundsGEP(
         f64_, field(kLaneState), b_.CreateMul(i, b_.getInt64(int64_t(lane_kept_slots_.size()))));
