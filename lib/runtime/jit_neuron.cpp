@@ -13,7 +13,7 @@
 
 namespace nestjit::runtime {
 
-void set_current_rng(std::mt19937_64* r);
+void set_current_rng(Rng* r);
 
 void Node::set_status(const std::string& key, double) {
   throw std::invalid_argument(fmt::format("{} has no settable property '{}'", model_name(), key));

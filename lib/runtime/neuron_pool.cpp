@@ -12,7 +12,7 @@
 
 namespace nestjit::runtime {
 
-void set_current_rng(std::mt19937_64* r);
+void set_current_rng(Rng* r);
 
 NeuronPool::NeuronPool(std::shared_ptr<const LoadedModel> model) : model_(std::move(model)) {
   const nir::Model& ir = *model_->ir;

@@ -10,9 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "runtime/mt19937_64.h"
+
 namespace nestjit::runtime {
 
-using Rng = std::mt19937_64;
+// The generator of every stream: std::mt19937_64's numbers (runtime/mt19937_64.h).
+using Rng = Mt19937_64;
 
 class RandomStreams {
  public:

@@ -20,9 +20,9 @@ const runtime::LoadedModel* model_of(NjContext* ctx) {
   return static_cast<const runtime::LoadedModel*>(ctx->model);
 }
 // Random numbers come from the network the instance belongs to; set while it runs.
-thread_local std::mt19937_64* current_rng = nullptr;
-std::mt19937_64& rng() {
-  static thread_local std::mt19937_64 fallback{12345};
+thread_local runtime::Rng* current_rng = nullptr;
+runtime::Rng& rng() {
+  static thread_local runtime::Rng fallback{12345};
   return current_rng ? *current_rng : fallback;
 }
 
@@ -43,8 +43,8 @@ std::string bad_emitted_spike(double weight, double delay, int32_t nargs) {
 }  // namespace
 
 namespace runtime {
-void set_current_rng(std::mt19937_64* r) { current_rng = r; }
-std::mt19937_64* get_current_rng() { return current_rng; }
+void set_current_rng(runtime::Rng* r) { current_rng = r; }
+runtime::Rng* get_current_rng() { return current_rng; }
 
 // Spectral radius of the Jacobian at y: the symbolic one when there is one, else forward
 // differences of the right-hand side.

@@ -26,6 +26,41 @@ std::vector<uint64_t> expected(uint64_t seed, uint32_t stream) {
 }
 }  // namespace
 
+// Rng is our own Mersenne twister (runtime/mt19937_64.h, a branch-free refill); it must
+// give exactly std::mt19937_64's numbers, or every seeded result would move.
+TEST_CASE("random streams: the engine gives std::mt19937_64's numbers") {
+  for (uint64_t seed : {uint64_t(0), uint64_t(1), uint64_t(5489), uint64_t(143202461),
+                        (uint64_t(1) << 63) + 7, ~uint64_t(0)}) {
+    CAPTURE(seed);
+    Rng ours(seed);
+    std::mt19937_64 reference(seed);
+    for (int i = 0; i < 2000; ++i) REQUIRE(ours() == reference());  // six refills and more
+  }
+  for (uint32_t stream : {0u, 1u, 2u, 77u}) {
+    CAPTURE(stream);
+    std::seed_seq seq_a{0x89abcdefu, 0x01234567u, stream}, seq_b{0x89abcdefu, 0x01234567u, stream};
+    Rng ours(seq_a);
+    std::mt19937_64 reference(seq_b);
+    for (int i = 0; i < 2000; ++i) REQUIRE(ours() == reference());
+    // Distributions see the same engine: the same numbers come out of them.
+    std::normal_distribution<double> na, nb;
+    std::poisson_distribution<long> pa(3.5), pb(3.5);
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE(na(ours) == nb(reference));
+      REQUIRE(pa(ours) == pb(reference));
+    }
+    ours.discard(1000);
+    reference.discard(1000);
+    CHECK(ours() == reference());
+  }
+  Rng a(7), b(7);
+  CHECK(a == b);
+  a();
+  CHECK(!(a == b));
+  b();
+  CHECK(a == b);
+}
+
 TEST_CASE("random streams: each stream is the twister seeded by (seed, stream)") {
   const uint64_t seed = 0x123456789abcdefULL;
   RandomStreams s(seed, 2);
