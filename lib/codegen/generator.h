@@ -130,8 +130,9 @@ class Generator {
     return lane_mask_ ? b_.CreateSelect(lane_mask_, v, old) : v;
   }
   // for (v = from; v < to; ++v) body(v), at the insert point; continues after the loop.
+  // keep_rolled: LLVM is told not to unroll it (code that runs rarely, kept small).
   void counted_loop(llvm::Value* from, llvm::Value* to,
-                    const std::function<void(llvm::Value*)>& body);
+                    const std::function<void(llvm::Value*)>& body, bool keep_rolled = false);
   std::vector<int> lane_kept_slots_;  // FunctionNames::lane_state_slots
   int lanes_ = 0;
   bool lane_ok_ = true;

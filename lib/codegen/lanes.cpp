@@ -46,7 +46,7 @@ bool calls_anything(llvm::Function* f) {
 }  // namespace
 
 void Generator::counted_loop(llvm::Value* from, llvm::Value* to,
-                             const std::function<void(llvm::Value*)>& body) {
+                             const std::function<void(llvm::Value*)>& body, bool keep_rolled) {
   llvm::BasicBlock* pre = b_.GetInsertBlock();
   auto* head = llvm::BasicBlock::Create(ctx_, "loop", fn_);
   auto* inside = llvm::BasicBlock::Create(ctx_, "loop_body", fn_);
@@ -59,7 +59,13 @@ void Generator::counted_loop(llvm::Value* from, llvm::Value* to,
   b_.SetInsertPoint(inside);
   body(v);
   v->addIncoming(b_.CreateAdd(v, b_.getInt64(1)), b_.GetInsertBlock());
-  b_.CreateBr(head);
+  llvm::BranchInst* back = b_.CreateBr(head);
+  if (keep_rolled) {
+    llvm::MDNode* off = llvm::MDNode::get(ctx_, {llvm::MDString::get(ctx_, "llvm.loop.unroll.disable")});
+    llvm::MDNode* loop = llvm::MDNode::getDistinct(ctx_, {nullptr, off});
+    loop->replaceOperandWith(0, loop);
+    back->setMetadata(llvm::LLVMContext::MD_loop, loop);
+  }
   b_.SetInsertPoint(after);
 }
 
@@ -274,62 +280,92 @@ llvm::Function* Generator::lanes_block_fn() {
       b_.CreateStore(b_.CreateSelect(b_.CreateICmpEQ(r1, ring_size), b_.getInt64(0), r1), r_var);
     });
   };
-  std::vector<llvm::Value*> row_at;
-  for (int64_t l = 0; l < W; ++l) row_at.push_back(row_of(b_.getInt64(l)));
-  auto gather = [&](int slot) {
-    llvm::Value* v = llvm::PoisonValue::get(lanes_t);
-    for (int64_t l = 0; l < W; ++l)
-      v = b_.CreateInsertElement(
-          v, b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(slot))),
-          uint64_t(l));
-    return v;
+  // The copies between the rows and the block go slot by slot and lane by lane, in loops
+  // over constant tables of slot numbers: unrolled, they were most of the block's code and
+  // of its compile time, and they run once a simulate call (the written slots) or once a
+  // slice only for slots that differ between instances and that no code writes.
+  auto slot_table = [&](const std::vector<int>& slots, const char* what) {
+    std::vector<uint64_t> numbers(slots.begin(), slots.end());
+    if (numbers.empty()) numbers.push_back(0);
+    llvm::Constant* init = llvm::ConstantDataArray::get(ctx_, numbers);
+    return new llvm::GlobalVariable(*mod_, init->getType(), true, llvm::GlobalValue::PrivateLinkage,
+                                    init, name(what));
+  };
+  // body(j, lane, the row's cell of slot table[j]) for every j < n and lane.
+  auto each_slot_lane = [&](llvm::GlobalVariable* table, size_t n,
+                            const std::function<void(llvm::Value*, llvm::Value*, llvm::Value*)>& body) {
+    counted_loop(b_.getInt64(0), b_.getInt64(int64_t(n)), [&](llvm::Value* j) {
+      llvm::Value* slot = b_.CreateLoad(i64_, b_.CreateInBoundsGEP(table->getValueType(), table, {b_.getInt64(0), j}));
+      counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+        body(j, l, b_.CreateInBoundsGEP(f64_, row_of(l), slot));
+      }, /*keep_rolled=*/true);
+    }, /*keep_rolled=*/true);
   };
   // The slots the step (or the block) writes live between slices in the block's kept state
   // (`out` in order, slot j's lanes at [j * kNjLanes]), contiguous and small enough to stay
   // in the cache, while the rows, eight strides apart, would come from memory every slice.
   // Valid from the block's first slice in a simulate call until the network writes them
-  // back to the rows when the call ends (NeuronPool::write_back_lanes).
+  // back to the rows when the call ends (NeuronPool::write_back_lanes). When it is not
+  // valid the rows are copied into it first (it stays marked invalid until the slice
+  // succeeds: the rows still hold the same values).
   const std::vector<int> kept(out.begin(), out.end());
   lane_kept_slots_ = kept;
+  llvm::GlobalVariable* kept_table = slot_table(kept, "kept_slots");
   auto kept_at = [&](size_t j) {
     return b_.CreateConstInBoundsGEP1_64(f64_, kept_state, uint64_t(j) * uint64_t(W));
   };
+  auto kept_cell = [&](llvm::Value* j, llvm::Value* l) {
+    return b_.CreateInBoundsGEP(f64_, kept_state, b_.CreateAdd(b_.CreateMul(j, W_), l));
+  };
+  // The slots only read: each j's lanes at read_space[j * kNjLanes].
+  std::vector<int> read_only;
+  for (int slot : in)
+    if (!out.count(slot)) read_only.push_back(slot);
+  llvm::GlobalVariable* read_table = slot_table(read_only, "read_slots");
+  llvm::Value* read_space = b_.CreateAlloca(f64_, b_.getInt64(int64_t(std::max<size_t>(read_only.size(), 1)) * W));
   auto* is_valid = b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), kept_valid), b_.getInt8(0));
   {
-    auto* from_kept = llvm::BasicBlock::Create(ctx_, "from_kept_state", fn_);
     auto* from_rows = llvm::BasicBlock::Create(ctx_, "from_rows", fn_);
     auto* copied = llvm::BasicBlock::Create(ctx_, "state_in", fn_);
-    b_.CreateCondBr(is_valid, from_kept, from_rows);
-    b_.SetInsertPoint(from_kept);
-    for (size_t j = 0; j < kept.size(); ++j)
-      b_.CreateStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)), var(kept[j]));
-    b_.CreateBr(copied);
+    b_.CreateCondBr(is_valid, copied, from_rows);
     b_.SetInsertPoint(from_rows);
-    for (int slot : kept) b_.CreateStore(gather(slot), var(slot));
+    each_slot_lane(kept_table, kept.size(), [&](llvm::Value* j, llvm::Value* l, llvm::Value* cell) {
+      b_.CreateStore(b_.CreateLoad(f64_, cell), kept_cell(j, l));
+    });
     b_.CreateBr(copied);
     b_.SetInsertPoint(copied);
+    for (size_t j = 0; j < kept.size(); ++j)
+      b_.CreateStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)), var(kept[j]));
   }
   // A slot the step never stores that holds one value in the whole pool (parameters,
   // propagators, usually) comes from the pool's copy, so the rows' cache lines that hold
   // only such slots stay untouched.
   llvm::Value* uniform = field(kUniform);
   llvm::Value* uniform_values = field(kUniformValues);
-  for (int slot : in) {
-    if (out.count(slot)) continue;
+  counted_loop(b_.getInt64(0), b_.getInt64(int64_t(read_only.size())), [&](llvm::Value* j) {
+    llvm::Value* slot = b_.CreateLoad(i64_, b_.CreateInBoundsGEP(read_table->getValueType(), read_table, {b_.getInt64(0), j}));
+    llvm::Value* dest = b_.CreateInBoundsGEP(f64_, read_space, b_.CreateMul(j, W_));
     auto* shared = llvm::BasicBlock::Create(ctx_, "uniform_slot", fn_);
     auto* own = llvm::BasicBlock::Create(ctx_, "gather_slot", fn_);
     auto* next = llvm::BasicBlock::Create(ctx_, "slot_in", fn_);
-    llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), uniform, uint64_t(slot)));
+    llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), uniform, slot));
     b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), shared, own);
     b_.SetInsertPoint(shared);
-    llvm::Value* value = b_.CreateLoad(f64_, b_.CreateConstInBoundsGEP1_64(f64_, uniform_values, uint64_t(slot)));
-    b_.CreateStore(b_.CreateVectorSplat(unsigned(W), value), var(slot));
+    llvm::Value* value = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, uniform_values, slot));
+    b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value), dest, llvm::MaybeAlign(8));
     b_.CreateBr(next);
     b_.SetInsertPoint(own);
-    b_.CreateStore(gather(slot), var(slot));
+    counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+      b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, row_of(l), slot)),
+                     b_.CreateInBoundsGEP(f64_, dest, l));
+    }, /*keep_rolled=*/true);
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
-  }
+  }, /*keep_rolled=*/true);
+  for (size_t j = 0; j < read_only.size(); ++j)
+    b_.CreateStore(b_.CreateAlignedLoad(lanes_t, b_.CreateConstInBoundsGEP1_64(f64_, read_space, j * uint64_t(W)),
+                                        llvm::MaybeAlign(8)),
+                   var(read_only[j]));
 
   llvm::Value* zeros = llvm::Constant::getNullValue(lanes_t);
   llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
@@ -538,12 +574,9 @@ llvm::Function* Generator::lanes_block_fn() {
   auto* give_back = llvm::BasicBlock::Create(ctx_, "hand_back", fn_);
   b_.CreateCondBr(is_valid, write_rows, give_back);
   b_.SetInsertPoint(write_rows);
-  for (size_t j = 0; j < kept.size(); ++j) {
-    llvm::Value* v = b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8));
-    for (int64_t l = 0; l < W; ++l)
-      b_.CreateStore(b_.CreateExtractElement(v, uint64_t(l)),
-                     b_.CreateConstInBoundsGEP1_64(f64_, row_at[size_t(l)], uint64_t(kept[j])));
-  }
+  each_slot_lane(kept_table, kept.size(), [&](llvm::Value* j, llvm::Value* l, llvm::Value* cell) {
+    b_.CreateStore(b_.CreateLoad(f64_, kept_cell(j, l)), cell);
+  });
   b_.CreateStore(b_.getInt8(0), kept_valid);
   b_.CreateBr(give_back);
   b_.SetInsertPoint(give_back);

@@ -14,6 +14,8 @@
 #include <nestjit/nestjit.h>
 #include <vector>
 
+#include "codegen/codegen.h"
+
 int main(int argc, char** argv) {
   CLI::App app{"nestjit per-model JIT and simulation cost"};
   std::string dir = NESTJIT_SHARED_DIR "/corpus/models/neurons";
@@ -23,7 +25,10 @@ int main(int argc, char** argv) {
   app.add_option("-n", n, "neurons per model");
   app.add_option("-T", T, "simulated time (ms)");
   app.add_option("--current", current, "dc current into the first continuous port (pA)");
+  bool no_lanes = false;
+  app.add_flag("--no-lanes", no_lanes, "compile without lane blocks (the per-instance loop), to compare");
   CLI11_PARSE(app, argc, argv);
+  nestjit::codegen::set_lane_blocks(!no_lanes);
   if (!std::filesystem::exists(dir)) {
     std::fprintf(stderr, "bench_neurons: %s does not exist (pass --models)\n", dir.c_str());
     return 1;
