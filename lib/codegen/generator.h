@@ -102,7 +102,7 @@ class Generator {
   llvm::Value* slice_field(llvm::Value* slice, SliceField f);
   llvm::StructType* pool_slice_type_ = nullptr;
 
-  // ---- lane blocks (lanes.cpp) ----
+  // ---- lane blocks (lane_step.cpp: probe, vector helpers, the step; lanes.cpp: the block) ----
   // Lane mode (lanes_ > 0) has two passes. The probe (vector_ false) generates the step for
   // one lane with slot s at slots_[s * lanes_], only to learn whether the step can run in
   // lanes (lane_ok_, and nothing called) and which slots it reads and writes; it is then
