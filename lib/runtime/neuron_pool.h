@@ -67,20 +67,10 @@ class NeuronPool {
   }
   // The same with the ring slot (step % ring_size()) computed by the caller.
   void add_spike_at(size_t i, size_t ring_slot, double weight, int receptor, long multiplicity) {
-    size_t port;
+    if (direct_ && receptor == 0) return spike_cells().add(i, ring_slot, weight, multiplicity);
     double w = weight;
-    if (direct_ && receptor == 0) {
-      const bool inhibitory = weight < 0 && direct_inhibitory_ >= 0;
-      port = size_t(inhibitory ? direct_inhibitory_ : direct_excitatory_);
-      if (inhibitory) w = -weight;
-    } else {
-      port = route(i, receptor, w);
-    }
-    const size_t at = ring_slot * members_.size() + i;
-    double* cell = (spike_input_.data() + (at * 2 * ports_ + 2 * port));
-    cell[0] += w * double(multiplicity);
-    cell[1] += 1.0;
-    arrived_[2 * at] = 1;
+    const size_t port = route(i, receptor, w);
+    spike_cells().add_to_port(i, ring_slot, port, w, multiplicity);
   }
   void add_current(size_t i, int64_t step, double value, int port) {
     const size_t at = (size_t(step) % ring_) * members_.size() + i;
@@ -89,18 +79,21 @@ class NeuronPool {
   }
   // The spike cells as add_spike_at writes them, for a caller that delivers many spikes
   // into the pool in a row (Network::deliver_row): copied into its registers, the fields
-  // are not read again after every store into a cell. Only for pools whose receptor 0
-  // goes straight to a port by the weight's sign (`direct`).
+  // are not read again after every store into a cell. `add` is for pools whose receptor
+  // 0 goes straight to a port by the weight's sign (`direct`).
   struct SpikeCells {
     double* cells;
     uint8_t* arrived;
     size_t instances, ports;
     int excitatory, inhibitory;
-    // add_spike_at(i, ring_slot, weight, 0, multiplicity).
+    // add_spike_at(i, ring_slot, weight, 0, multiplicity) of a direct pool: the port by
+    // the weight's sign (SEMANTICS.md 2.4).
     void add(size_t i, size_t ring_slot, double weight, long multiplicity) const {
       const bool inhibitory_port = weight < 0 && inhibitory >= 0;
-      const size_t port = size_t(inhibitory_port ? inhibitory : excitatory);
-      const double w = inhibitory_port ? -weight : weight;
+      add_to_port(i, ring_slot, size_t(inhibitory_port ? inhibitory : excitatory),
+                  inhibitory_port ? -weight : weight, multiplicity);
+    }
+    void add_to_port(size_t i, size_t ring_slot, size_t port, double w, long multiplicity) const {
       const size_t at = ring_slot * instances + i;
       double* cell = cells + (at * 2 * ports + 2 * port);
       cell[0] += w * double(multiplicity);
@@ -117,9 +110,7 @@ class NeuronPool {
             direct_inhibitory_};
   }
   // Hints the cache about the cells add_spike_at(i, ring_slot, ...) will touch.
-  void prefetch(size_t i, size_t ring_slot) const {
-    __builtin_prefetch((spike_input_.data() + ((ring_slot * members_.size() + i) * 2 * ports_)));
-  }
+  void prefetch(size_t i, size_t ring_slot) { spike_cells().prefetch(i, ring_slot); }
 
   // What compiled code and callbacks share while the pool runs.
   int64_t current_step() const { return step_; }
