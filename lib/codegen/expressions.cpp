@@ -222,11 +222,7 @@ llvm::Value* Generator::element_ptr(const Expr& e, llvm::Value** in_range) {
   b_.CreateBr(good);
   b_.SetInsertPoint(good);
   llvm::Value* slot = b_.CreateAdd(b_.getInt64(e.index), b_.CreateMul(safe, b_.getInt64(e.stride)));
-  if (lanes_) {
-    // (the range check calls the runtime, so such a step never runs in lanes: kept valid only)
-    lane_ok_ = false;
-    slot = b_.CreateMul(slot, b_.getInt64(lanes_));
-  }
+  if (lanes_) lane_ok_ = false;  // the range check calls the runtime: no lanes
   return b_.CreateInBoundsGEP(f64_, slots_, slot);
 }
 

@@ -104,7 +104,7 @@ class Generator {
 
   // ---- lane blocks (lane_step.cpp: probe, vector helpers, the step; lanes.cpp: the block) ----
   // Lane mode (lanes_ > 0) has two passes. The probe (vector_ false) generates the step for
-  // one lane with slot s at slots_[s * lanes_], only to learn whether the step can run in
+  // one lane, every slot a variable of its own, only to learn whether the step can run in
   // lanes (lane_ok_, and nothing called) and which slots it reads and writes; it is then
   // erased. The block (vector_ true) generates the step once more with every value a
   // vector of kNjLanes lanes: slots are variables of the block that live in registers for
@@ -147,11 +147,10 @@ class Generator {
     if (lanes_) return lane_slot(slot);
     return b_.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot));
   }
-  // Lane mode: the slot's value lives in a variable (the probe's: read from the lane's
-  // column when the step begins; the block's: a vector of all lanes for the whole slice).
+  // Lane mode: the slot's value lives in a variable (the block's: a vector of all lanes
+  // for the whole slice).
   llvm::Value* lane_slot(int slot);
   std::map<int, llvm::AllocaInst*> lane_vars_;
-  llvm::BasicBlock* lane_entry_ = nullptr;
 
   llvm::Value* load_slot(int slot);
   void store_slot(int slot, llvm::Value* v) {

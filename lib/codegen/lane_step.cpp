@@ -66,21 +66,13 @@ void Generator::under_mask(llvm::Value* mask, const std::function<void()>& body)
 llvm::Value* Generator::lane_slot(int slot) {
   auto it = lane_vars_.find(slot);
   if (it != lane_vars_.end()) return it->second;
-  if (vector_) {
-    // The block made a variable for every slot the probe saw; one it did not see means the
-    // passes disagree: a placeholder keeps the function valid until it is dropped.
-    lane_ok_ = false;
-    llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-    llvm::AllocaInst* var = entry.CreateAlloca(vt(f64_));
-    entry.CreateStore(llvm::Constant::getNullValue(vt(f64_)), var);
-    lane_vars_[slot] = var;
-    return var;
-  }
-  llvm::IRBuilder<> entry(lane_entry_->getTerminator());
-  llvm::AllocaInst* var = entry.CreateAlloca(f64_);
-  entry.CreateStore(
-      entry.CreateLoad(f64_, entry.CreateConstInBoundsGEP1_64(f64_, slots_, uint64_t(slot) * uint64_t(lanes_))),
-      var);
+  // The probe meets the slots as the step touches them (their values do not matter: its
+  // code is erased). The block made a variable for every slot the probe met; one it did
+  // not meet means the passes disagree, and the block is dropped.
+  if (vector_) lane_ok_ = false;
+  llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  llvm::AllocaInst* var = entry.CreateAlloca(vt(f64_));
+  entry.CreateStore(llvm::Constant::getNullValue(vt(f64_)), var);
   lane_vars_[slot] = var;
   return var;
 }
@@ -126,9 +118,8 @@ Generator::LaneLocals Generator::make_step_locals() {
   return l;
 }
 
-// The probe: the step for one lane (slot s at slots[s * kNjLanes]), generated to learn
-// whether it can run in lanes and which slots it reads (lane_touched_) and writes
-// (lane_stored_), then erased.
+// The probe: the step for one lane, generated to learn whether it can run in lanes and
+// which slots it reads (lane_touched_) and writes (lane_stored_), then erased.
 bool Generator::lanes_probe() {
   if (!m_.functions.empty() || !m_.numeric_systems.empty() || !m_.delays.empty()) return false;
   lanes_ = int(kNjLanes);
@@ -142,16 +133,11 @@ bool Generator::lanes_probe() {
   // is zeroing them where the block starts, as its own function does.
   const LaneLocals locals = make_step_locals();
   lane_vars_.clear();
-  lane_entry_ = b_.GetInsertBlock();
-  auto* body = llvm::BasicBlock::Create(ctx_, "step", fn_);
-  b_.CreateBr(body);
-  b_.SetInsertPoint(body);
   lane_step(locals);
   b_.CreateRetVoid();
   lanes_ = 0;
   for (const auto& [slot, var] : lane_vars_) lane_touched_.insert(slot);
   lane_vars_.clear();
-  lane_entry_ = nullptr;
   slots_ = nullptr;
   const bool ok = lane_ok_ && !calls_anything(fn_);
   fn_->eraseFromParent();

@@ -23,8 +23,6 @@
 // emit_spike with arguments, loops or returns in blocks: they would need a call or a
 // branch per lane); the slice loop uses it only for runs of kNjLanes instances none of
 // which has hooks (samplers, delay lines).
-#include <llvm/IR/Intrinsics.h>
-
 #include "codegen/codegen.h"
 #include "codegen/generator.h"
 #include "nir/abi.h"
@@ -280,12 +278,13 @@ llvm::Function* Generator::lanes_block_fn() {
                    touched_var);
     inputs(spikes_came, r, spike_input, 2 * ports, spike_dest);
     b_.CreateStore(zeros, spike_var);
-    for (const auto* group : {&locals.update})
-      for (auto* l : *group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
-    for (const auto& group : locals.handlers)
+    // Each block's locals start at zero in every step, as in the block's own function.
+    auto zero_locals = [&](const std::vector<llvm::AllocaInst*>& group) {
       for (auto* l : group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
-    for (const auto& group : locals.conditions)
-      for (auto* l : group) b_.CreateStore(llvm::Constant::getNullValue(l->getAllocatedType()), l);
+    };
+    zero_locals(locals.update);
+    for (const auto& group : locals.handlers) zero_locals(group);
+    for (const auto& group : locals.conditions) zero_locals(group);
     lane_step(locals);
     // A lane whose checked slot is NaN or infinite fails the slice, tested when it ends
     // (nothing it did is kept). The test in the loop is arithmetic: the checked slots'
@@ -441,6 +440,5 @@ llvm::Function* Generator::lanes_block_fn() {
   }
   return fn_;
 }
-
 
 }  // namespace nestjit::codegen

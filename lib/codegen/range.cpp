@@ -32,9 +32,6 @@ static_assert(sizeof(NjPoolSlice) == 176);
 // The loop reads a cell's two arrival bytes as one 16-bit value, byte 0 the low half.
 static_assert(std::endian::native == std::endian::little);
 
-namespace {
-}  // namespace
-
 void Generator::mark_context_not_captured() {
   for (llvm::Function& f : *mod_)
     if (f.isDeclaration() && f.getName().starts_with("nestjit_rt_") && f.arg_size() > 0 &&
