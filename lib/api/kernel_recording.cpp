@@ -12,7 +12,7 @@ namespace nestjit {
 SpikeEvents Kernel::spike_events(uint64_t recorder) const {
   auto* r = dynamic_cast<runtime::SpikeRecorder*>(&impl_->net->node(recorder));
   if (!r) throw Error(fmt::format("node {} is not a spike_recorder", recorder));
-  return {r->senders, r->times};
+  return {{r->senders.begin(), r->senders.end()}, {r->times.begin(), r->times.end()}};
 }
 
 WeightEvents Kernel::weight_events(uint64_t recorder) const {

@@ -12,6 +12,7 @@
 
 #include "runtime/node.h"
 #include "runtime/random_streams.h"
+#include "runtime/record_buffer.h"
 #include "runtime/ring_buffer.h"
 
 namespace nestjit::runtime {
@@ -168,9 +169,9 @@ class Multimeter : public Node {
   DeviceWindow window;
   std::vector<std::string> record_from;
   // All samples taken so far, in the order taken.
-  std::vector<double> times;
-  std::vector<NodeId> senders;
-  std::vector<std::vector<double>> values;  // per record_from entry
+  RecordBuffer<double> times;
+  RecordBuffer<NodeId> senders;
+  std::vector<RecordBuffer<double>> values;  // per record_from entry
 
  private:
   bool voltmeter_ = false;
@@ -187,8 +188,8 @@ class SpikeRecorder : public Node {
   void set_params(const Params& params, const DeviceContext& ctx) override;
   std::map<std::string, double> get_status() const override;
   std::string check_input(bool current, int receptor) const override;
-  std::vector<NodeId> senders;
-  std::vector<double> times;
+  RecordBuffer<NodeId> senders;
+  RecordBuffer<double> times;
   double resolution = 0.1;
 
  private:
