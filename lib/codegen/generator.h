@@ -136,6 +136,7 @@ class Generator {
   std::vector<int> lane_kept_slots_;  // FunctionNames::lane_state_slots
   int lanes_ = 0;
   bool lane_ok_ = true;
+  bool lane_emitted_ = false;  // an emit_spike was generated (under_mask keeps its branch)
   std::set<int> lane_touched_, lane_stored_;  // slots the lane step reads or writes, writes
   void mark_context_not_captured();
 

@@ -188,6 +188,7 @@ void Generator::stmt(const Stmt& s) {
         // Counted in the lane's spike row (slot index = slot count); the lane block emits
         // the spikes after the slice, instance by instance, as the per-instance loop would.
         if (!s.args.empty()) lane_ok_ = false;
+        lane_emitted_ = true;
         const int row = int(m_.slots.size());
         store_slot(row, b_.CreateFAdd(load_slot(row), llvm::ConstantFP::get(vt(f64_), 1.0)));
         break;
