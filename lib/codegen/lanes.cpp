@@ -30,11 +30,14 @@
 
 namespace nestjit::codegen {
 
-// int32 lanes_block(ctx, const NjPoolSlice*, i0, events, spike_input, current_input, state,
-// valid): instances i0 .. i0 + kNjLanes - 1 through the slice; 0 = done, 1 = nothing
-// changed (their rows hold their state), run them one by one. `events` is the pool's work
-// space (NjPoolSlice::lanes), `state` the block's part of NjPoolSlice::lane_state, `valid`
-// its byte of ::lane_valid.
+// int64 lanes_block(ctx, const NjPoolSlice*, i0, blocks, events, spike_input, current_input,
+// state, valid): `blocks` blocks of kNjLanes instances from i0 through the slice, one after
+// the other; returns how many were done before one was handed back (nothing changed for
+// it: its rows hold its state, run it one by one), `blocks` when none was. `events` is the
+// pool's work space (NjPoolSlice::lanes), `state` the first block's part of
+// NjPoolSlice::lane_state, `valid` its byte of ::lane_valid. One call for a run of blocks:
+// the slice's fields, the ring slot of its first step and the uniform slots' values are
+// found once, not once a block (a third of bench_unconnected's block time was per call).
 //
 // Every slot the step touches is a vector variable of this function, loaded when the slice
 // begins (from the kept state, the pool's uniform values or the rows) and, for the slots
@@ -63,17 +66,22 @@ llvm::Function* Generator::lanes_block_fn() {
   // The work space and the input arrays come as arguments marked noalias (nothing else
   // reaches them while the block runs: the spikes it emits at the end are only queued).
   begin(name("lanes_block"),
-        llvm::FunctionType::get(i32_, {ptr_, ptr_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_}, false));
+        llvm::FunctionType::get(i64_, {ptr_, ptr_, i64_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_}, false));
   // (external linkage, so that it has a symbol: profiles name it)
   fn_->addFnAttr(llvm::Attribute::NoInline);
-  for (unsigned a = 3; a < 8; ++a) fn_->addParamAttr(a, llvm::Attribute::NoAlias);
+  for (unsigned a = 4; a < 9; ++a) fn_->addParamAttr(a, llvm::Attribute::NoAlias);
   llvm::Value* s = fn_->getArg(1);
-  llvm::Value* i0 = fn_->getArg(2);
-  llvm::Value* events = fn_->getArg(3);
-  llvm::Value* spike_input = fn_->getArg(4);
-  llvm::Value* current_input = fn_->getArg(5);
-  llvm::Value* kept_state = fn_->getArg(6);
-  llvm::Value* kept_valid = fn_->getArg(7);
+  llvm::Value* first_i0 = fn_->getArg(2);
+  llvm::Value* blocks = fn_->getArg(3);
+  llvm::Value* events = fn_->getArg(4);
+  llvm::Value* spike_input = fn_->getArg(5);
+  llvm::Value* current_input = fn_->getArg(6);
+  llvm::Value* first_kept_state = fn_->getArg(7);
+  llvm::Value* first_kept_valid = fn_->getArg(8);
+  // The block being run (set in the loop over blocks below; the helpers read them).
+  llvm::Value* i0 = nullptr;
+  llvm::Value* kept_state = nullptr;
+  llvm::Value* kept_valid = nullptr;
   auto* lanes_t = llvm::FixedVectorType::get(f64_, unsigned(W));
 
   // Variables first, in the entry block (where LLVM turns them into registers).
@@ -88,11 +96,13 @@ llvm::Function* Generator::lanes_block_fn() {
   // Non-finite values seen in the slice, per lane: +0.0 while every checked slot stayed
   // finite, NaN from the first step where one did not (see the step loop).
   llvm::AllocaInst* bad_var = b_.CreateAlloca(lanes_t);
-  b_.CreateStore(llvm::Constant::getNullValue(lanes_t), bad_var);
   const LaneLocals locals = make_step_locals();
   llvm::AllocaInst* n_events = b_.CreateAlloca(i64_);
-  b_.CreateStore(b_.getInt64(0), n_events);
   llvm::AllocaInst* r_var = b_.CreateAlloca(i64_);
+  // Whether any input cell of the block was touched in the slice (else nothing to clear),
+  // and whether a current arrived in it (else the quiet loop runs).
+  llvm::AllocaInst* touched_var = b_.CreateAlloca(i1_);
+  llvm::AllocaInst* came_var = b_.CreateAlloca(i1_);
   ctxv_ = b_.CreateAlloca(ctx_type_);  // private: its fields stay in registers
   b_.CreateMemCpy(ctxv_, llvm::MaybeAlign(8), fn_->getArg(0), llvm::MaybeAlign(8), sizeof(NjContext));
   auto var = [&](int slot) { return lane_vars_.at(slot); };
@@ -170,6 +180,55 @@ llvm::Function* Generator::lanes_block_fn() {
     if (!out.count(slot)) read_only.push_back(slot);
   llvm::GlobalVariable* read_table = slot_table(read_only, "read_slots");
   llvm::Value* read_space = b_.CreateAlloca(f64_, b_.getInt64(int64_t(std::max<size_t>(read_only.size(), 1)) * W));
+  // A slot the step never stores that holds one value in the whole pool (parameters,
+  // propagators, usually) comes from the pool's copy, once a call, so the rows' cache lines
+  // that hold only such slots stay untouched.
+  llvm::Value* uniform = field(kUniform);
+  llvm::Value* uniform_values = field(kUniformValues);
+  auto read_slot = [&](llvm::Value* j) {
+    return b_.CreateLoad(i64_, b_.CreateInBoundsGEP(read_table->getValueType(), read_table, {b_.getInt64(0), j}));
+  };
+  auto is_uniform = [&](llvm::Value* slot) {
+    llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), uniform, slot));
+    return b_.CreateICmpNE(flag, b_.getInt8(0));
+  };
+  // body() when `cond` holds.
+  auto when = [&](llvm::Value* cond, const char* what, const std::function<void()>& body) {
+    auto* yes = llvm::BasicBlock::Create(ctx_, what, fn_);
+    auto* next = llvm::BasicBlock::Create(ctx_, "joined", fn_);
+    b_.CreateCondBr(cond, yes, next);
+    b_.SetInsertPoint(yes);
+    body();
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  };
+  counted_loop(b_.getInt64(0), b_.getInt64(int64_t(read_only.size())), [&](llvm::Value* j) {
+    llvm::Value* slot = read_slot(j);
+    when(is_uniform(slot), "uniform_slot", [&] {
+      llvm::Value* value = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, uniform_values, slot));
+      b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value),
+                            b_.CreateInBoundsGEP(f64_, read_space, b_.CreateMul(j, W_)), llvm::MaybeAlign(8));
+    });
+  }, /*keep_rolled=*/true);
+
+  // The blocks, one after the other.
+  auto* all_done = llvm::BasicBlock::Create(ctx_, "all_blocks_done", fn_);
+  llvm::BasicBlock* loop_pre = b_.GetInsertBlock();
+  auto* block_head = llvm::BasicBlock::Create(ctx_, "block", fn_);
+  b_.CreateBr(block_head);
+  b_.SetInsertPoint(block_head);
+  llvm::PHINode* nb = b_.CreatePHI(i64_, 2);
+  nb->addIncoming(b_.getInt64(0), loop_pre);
+  auto* block_body = llvm::BasicBlock::Create(ctx_, "block_body", fn_);
+  b_.CreateCondBr(b_.CreateICmpSLT(nb, blocks), block_body, all_done);
+  b_.SetInsertPoint(block_body);
+  i0 = b_.CreateAdd(first_i0, b_.CreateMul(nb, W_));
+  kept_state = b_.CreateInBoundsGEP(f64_, first_kept_state, b_.CreateMul(nb, b_.getInt64(int64_t(out.size()) * W)));
+  kept_valid = b_.CreateInBoundsGEP(b_.getInt8Ty(), first_kept_valid, b_.CreateMul(nb, W_));  // a byte per instance
+  b_.CreateStore(llvm::Constant::getNullValue(lanes_t), bad_var);
+  b_.CreateStore(b_.getInt64(0), n_events);
+  b_.CreateStore(b_.getFalse(), touched_var);
+  b_.CreateStore(b_.getFalse(), came_var);
   auto* is_valid = b_.CreateICmpNE(b_.CreateLoad(b_.getInt8Ty(), kept_valid), b_.getInt8(0));
   {
     auto* from_rows = llvm::BasicBlock::Create(ctx_, "from_rows", fn_);
@@ -184,30 +243,16 @@ llvm::Function* Generator::lanes_block_fn() {
     for (size_t j = 0; j < kept.size(); ++j)
       b_.CreateStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)), var(kept[j]));
   }
-  // A slot the step never stores that holds one value in the whole pool (parameters,
-  // propagators, usually) comes from the pool's copy, so the rows' cache lines that hold
-  // only such slots stay untouched.
-  llvm::Value* uniform = field(kUniform);
-  llvm::Value* uniform_values = field(kUniformValues);
+  // The block's own values of the other read-only slots.
   counted_loop(b_.getInt64(0), b_.getInt64(int64_t(read_only.size())), [&](llvm::Value* j) {
-    llvm::Value* slot = b_.CreateLoad(i64_, b_.CreateInBoundsGEP(read_table->getValueType(), read_table, {b_.getInt64(0), j}));
+    llvm::Value* slot = read_slot(j);
     llvm::Value* dest = b_.CreateInBoundsGEP(f64_, read_space, b_.CreateMul(j, W_));
-    auto* shared = llvm::BasicBlock::Create(ctx_, "uniform_slot", fn_);
-    auto* own = llvm::BasicBlock::Create(ctx_, "gather_slot", fn_);
-    auto* next = llvm::BasicBlock::Create(ctx_, "slot_in", fn_);
-    llvm::Value* flag = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), uniform, slot));
-    b_.CreateCondBr(b_.CreateICmpNE(flag, b_.getInt8(0)), shared, own);
-    b_.SetInsertPoint(shared);
-    llvm::Value* value = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, uniform_values, slot));
-    b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value), dest, llvm::MaybeAlign(8));
-    b_.CreateBr(next);
-    b_.SetInsertPoint(own);
-    counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
-      b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, row_of(l), slot)),
-                     b_.CreateInBoundsGEP(f64_, dest, l));
-    }, /*keep_rolled=*/true);
-    b_.CreateBr(next);
-    b_.SetInsertPoint(next);
+    when(b_.CreateNot(is_uniform(slot)), "gather_slot", [&] {
+      counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+        b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, row_of(l), slot)),
+                       b_.CreateInBoundsGEP(f64_, dest, l));
+      }, /*keep_rolled=*/true);
+    });
   }, /*keep_rolled=*/true);
   for (size_t j = 0; j < read_only.size(); ++j)
     b_.CreateStore(b_.CreateAlignedLoad(lanes_t, b_.CreateConstInBoundsGEP1_64(f64_, read_space, j * uint64_t(W)),
@@ -264,9 +309,6 @@ llvm::Function* Generator::lanes_block_fn() {
   }
   for (const auto& c : m_.continuous_ports) current_dest.push_back(c.slot);
 
-  // Whether any input cell of the block was touched in the slice (else nothing to clear).
-  llvm::AllocaInst* touched_var = b_.CreateAlloca(i1_);
-  b_.CreateStore(b_.getFalse(), touched_var);
   // One step of all lanes. `quiet`: no continuous input arrives in the slice, so the
   // continuous input slots hold +0.0 throughout, constants of the loop: what is computed
   // from them and parameters alone ((I_e + I_stim) / C_m) is then computed once a slice.
@@ -327,8 +369,6 @@ llvm::Function* Generator::lanes_block_fn() {
       llvm::Value* bits = b_.CreateBitCast(b_.CreateLoad(lanes_t, var(slot)), bits_t);
       quiet = b_.CreateAnd(quiet, b_.CreateICmpEQ(b_.CreateOrReduce(bits), b_.getInt64(0)));
     }
-    llvm::AllocaInst* came_var = b_.CreateAlloca(i1_);
-    b_.CreateStore(b_.getFalse(), came_var);
     each_step([&](llvm::Value*, llvm::Value* r) {
       b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, came_var), arrivals(r).second), came_var);
     });
@@ -363,15 +403,7 @@ llvm::Function* Generator::lanes_block_fn() {
   if (ports > 0 || cports > 0)
     each_step([&](llvm::Value*, llvm::Value* r) {
       auto [spikes_came, currents_came] = arrivals(r);
-      auto clear = [&](llvm::Value* touched, const char* what, const std::function<void()>& body) {
-        auto* yes = llvm::BasicBlock::Create(ctx_, what, fn_);
-        auto* next = llvm::BasicBlock::Create(ctx_, "cleared", fn_);
-        b_.CreateCondBr(touched, yes, next);
-        b_.SetInsertPoint(yes);
-        body();
-        b_.CreateBr(next);
-        b_.SetInsertPoint(next);
-      };
+      auto& clear = when;
       llvm::Value* cell = b_.CreateAdd(b_.CreateMul(r, instances), i0);
       if (ports > 0)
         clear(spikes_came, "clear_spikes", [&] {
@@ -414,7 +446,9 @@ llvm::Function* Generator::lanes_block_fn() {
   b_.CreateBr(emitted);
   b_.SetInsertPoint(emitted);
   b_.CreateStore(to, step_out);
-  b_.CreateRet(b_.getInt32(0));
+  llvm::BasicBlock* block_done = b_.GetInsertBlock();
+  nb->addIncoming(b_.CreateAdd(nb, b_.getInt64(1)), block_done);
+  b_.CreateBr(block_head);
   // Handed back: the rows get the state as the slice began (the kept state is written
   // only when a slice succeeds), for the per-instance loop to run from.
   b_.SetInsertPoint(failed);
@@ -428,7 +462,9 @@ llvm::Function* Generator::lanes_block_fn() {
   b_.CreateStore(b_.getInt8(0), kept_valid);
   b_.CreateBr(give_back);
   b_.SetInsertPoint(give_back);
-  b_.CreateRet(b_.getInt32(1));
+  b_.CreateRet(nb);
+  b_.SetInsertPoint(all_done);
+  b_.CreateRet(blocks);
   vector_ = false;
   lanes_ = 0;
   lane_vars_.clear();

@@ -126,26 +126,50 @@ std::string Generator::slice_fn(const std::string& step_name, llvm::Function* la
     b_.CreateCondBr(fits, test_hooks, inst_body);
     b_.SetInsertPoint(test_hooks);
     static_assert(kNjLanes % 8 == 0, "the hook test reads the lanes' hook bytes as 64-bit words");
-    llvm::Value* hook_bits = nullptr;
-    for (int64_t w = 0; w < kNjLanes / 8; ++w) {
-      llvm::Value* word = b_.CreateAlignedLoad(
-          i64_, b_.CreateInBoundsGEP(b_.getInt8Ty(), hooks, b_.CreateAdd(i, b_.getInt64(8 * w))),
-          llvm::MaybeAlign(1));
-      hook_bits = hook_bits ? b_.CreateOr(hook_bits, word) : word;
-    }
-    b_.CreateCondBr(b_.CreateICmpEQ(hook_bits, b_.getInt64(0)), lane_call, inst_body);
+    // Whether none of the kNjLanes instances from `at` has hooks.
+    auto no_hooks = [&](llvm::Value* at) {
+      llvm::Value* hook_bits = nullptr;
+      for (int64_t w = 0; w < kNjLanes / 8; ++w) {
+        llvm::Value* word = b_.CreateAlignedLoad(
+            i64_, b_.CreateInBoundsGEP(b_.getInt8Ty(), hooks, b_.CreateAdd(at, b_.getInt64(8 * w))),
+            llvm::MaybeAlign(1));
+        hook_bits = hook_bits ? b_.CreateOr(hook_bits, word) : word;
+      }
+      return b_.CreateICmpEQ(hook_bits, b_.getInt64(0));
+    };
+    b_.CreateCondBr(no_hooks(i), lane_call, inst_body);
+    // The run of such blocks from i, for one call of the lane block function.
     b_.SetInsertPoint(lane_call);
+    llvm::Value* lanes_w = b_.getInt64(kNjLanes);
+    llvm::BasicBlock* run_head = block("lane_run");
+    llvm::BasicBlock* run_test = block("lane_run_test");
+    llvm::BasicBlock* run_grow = block("lane_run_grow");
+    llvm::BasicBlock* run_call = block("lane_run_call");
+    b_.CreateBr(run_head);
+    b_.SetInsertPoint(run_head);
+    llvm::PHINode* n = b_.CreatePHI(i64_, 2);
+    n->addIncoming(b_.getInt64(1), lane_call);
+    llvm::Value* next_at = b_.CreateAdd(i, b_.CreateMul(n, lanes_w));
+    b_.CreateCondBr(b_.CreateICmpSLE(b_.CreateAdd(next_at, lanes_w), end_i), run_test, run_call);
+    b_.SetInsertPoint(run_test);
+    b_.CreateCondBr(no_hooks(next_at), run_grow, run_call);
+    b_.SetInsertPoint(run_grow);
+    n->addIncoming(b_.CreateAdd(n, b_.getInt64(1)), run_grow);
+    b_.CreateBr(run_head);
+    b_.SetInsertPoint(run_call);
     llvm::Value* kept_state = b_.CreateInBoundsGEP(
         f64_, field(kLaneState), b_.CreateMul(i, b_.getInt64(int64_t(lane_kept_slots_.size()))));
     llvm::Value* kept_valid = b_.CreateInBoundsGEP(b_.getInt8Ty(), field(kLaneValid), i);
-    llvm::Value* st = b_.CreateCall(
-        lanes, {ctxv_, s, i, lane_space, spike_input, current_input, kept_state, kept_valid});
-    b_.CreateCondBr(b_.CreateICmpEQ(st, b_.getInt32(0)), lanes_done, lanes_back);
+    llvm::Value* ran = b_.CreateCall(
+        lanes, {ctxv_, s, i, n, lane_space, spike_input, current_input, kept_state, kept_valid});
+    // Blocks done advance i; a block handed back runs one by one from there.
+    llvm::Value* at = b_.CreateAdd(i, b_.CreateMul(ran, lanes_w));
+    b_.CreateStore(at, i_var);
+    b_.CreateCondBr(b_.CreateICmpEQ(ran, n), lanes_done, lanes_back);
     b_.SetInsertPoint(lanes_done);
-    b_.CreateStore(past, i_var);
     b_.CreateBr(inst_cond);
     b_.SetInsertPoint(lanes_back);
-    b_.CreateStore(past, scalar_until);
+    b_.CreateStore(b_.CreateAdd(at, lanes_w), scalar_until);
     b_.CreateBr(inst_body);
   }
 

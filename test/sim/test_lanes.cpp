@@ -68,7 +68,9 @@ const char* kModel = R"(model lane_lif_neuron:
         emit_spike()
 )";
 
-constexpr size_t kNeurons = 21;  // two blocks of eight and a tail of five
+// Blocks 0-7 and 8-15 (the one with a multimeter runs one by one), then a run of three
+// blocks (16-39) that one call of the lane block function advances, and a tail of five.
+constexpr size_t kNeurons = 45;
 
 struct Outcome {
   std::vector<double> spike_times, samples;
@@ -128,18 +130,23 @@ Outcome run(bool lanes, Trouble trouble) {
   if (trouble == Trouble::None)
     k.set_step_callback([&](nestjit::Kernel& kk) {
       for (size_t n : {2, 9, 20}) seen.push_back(kk.get_status(pop[n]).at("V_m"));
-      if (kk.time() == 30.0) kk.set_status({pop.first + 5, 1}, {{"V_m", -60.0}, {"I_e", 40.0}});
+      if (kk.time() == 30.0) {
+        kk.set_status({pop.first + 5, 1}, {{"V_m", -60.0}, {"I_e", 40.0}});
+        kk.set_status({pop.first + 33, 1}, {{"V_m", -58.0}});  // last block of the run
+      }
     }, 7.5);
   // I_exc grows by e each step from its first input on: it overflows after some 70 ms, in
   // the second simulate call, when the block has been running (and keeping its state) for
-  // many slices.
-  if (trouble == Trouble::Overflow) k.set_status({pop.first + 5, 1}, {{"tau_exc", -0.1}});
-  if (trouble == Trouble::Warning) k.set_status({pop.first + 3, 1}, {{"growth", 1e200}});
+  // many slices. Both troubles are in the middle block of the run of three: the call
+  // hands that block back and the third runs in lanes after it.
+  if (trouble == Trouble::Overflow) k.set_status({pop.first + 29, 1}, {{"tau_exc", -0.1}});
+  if (trouble == Trouble::Warning) k.set_status({pop.first + 26, 1}, {{"growth", 1e200}});
   try {
     k.simulate(60.0);
     // Parameters now differ between instances of the pool (the slots were uniform before).
     k.set_status({pop.first + 3, 1}, {{"I_e", 120.0}});
     k.set_status({pop.first + 17, 1}, {{"tau_m", 12.0}});
+    k.set_status({pop.first + 38, 1}, {{"tau_m", 9.0}});
     k.simulate(60.0);
   } catch (const nestjit::Error& err) {
     o.error = err.what();
@@ -197,13 +204,13 @@ TEST_CASE("lane blocks: a value that overflows in one lane stops that instance a
   const Outcome with = run(true, Trouble::Overflow);
   const Outcome without = run(false, Trouble::Overflow);
   // The unstable neuron overflows in the second call; the message names it.
-  CHECK(without.error.find("#6 at t = 7") != std::string::npos);
+  CHECK(without.error.find("#30 at t = 7") != std::string::npos);
   CHECK(without.error.find("' became") != std::string::npos);
   check_same(with, without);
 }
 
 TEST_CASE("lane blocks: a non-finite value kept with a warning leaves the numbers unchanged") {
-  // g of neuron 4 overflows to inf after two steps: a warning, and it stays inf, so its
+  // g of neuron 27 overflows to inf after two steps: a warning, and it stays inf, so its
   // block hands every later slice back to the per-instance loop.
   const Outcome with = run(true, Trouble::Warning);
   const Outcome without = run(false, Trouble::Warning);
