@@ -117,7 +117,7 @@ class Generator {
     std::vector<std::vector<llvm::AllocaInst*>> handlers, conditions;
   };
   LaneLocals make_step_locals();  // at the insert point, zeroed
-  void lane_step(const LaneLocals& locals);
+  void lane_step(const LaneLocals& locals, llvm::Value* spikes_came);
   bool vector_ = false;
   llvm::Value* lane_mask_ = nullptr;
   // `type`, or a vector of kNjLanes of it in the block's vector pass.

@@ -120,14 +120,25 @@ llvm::Value* Generator::lane_slot(int slot) {
 
 // The step's code in lane mode, every block inlined by hand, in step_fn's order
 // (codegen.cpp), with `locals` the blocks' variables (made by make_step_locals).
-void Generator::lane_step(const LaneLocals& locals) {
+// `spikes_came`: whether any spike cell of the block was touched this step; when none
+// was, no port received anything and the handlers are skipped with one branch (their
+// masked bodies run without branches of their own, under_mask).
+void Generator::lane_step(const LaneLocals& locals, llvm::Value* spikes_came) {
   emit_conv(ConvPhase::Begin);
   locals_ = locals.update;
   stmts(m_.update.body);
-  receive_handlers([&](size_t i) {
-    locals_ = locals.handlers[i];
-    stmts(m_.on_receive[i].body);
-  });
+  if (!m_.on_receive.empty()) {
+    auto* handlers = llvm::BasicBlock::Create(ctx_, "spike_handlers", fn_);
+    auto* after = llvm::BasicBlock::Create(ctx_, "handlers_done", fn_);
+    b_.CreateCondBr(spikes_came, handlers, after);
+    b_.SetInsertPoint(handlers);
+    receive_handlers([&](size_t i) {
+      locals_ = locals.handlers[i];
+      stmts(m_.on_receive[i].body);
+    });
+    b_.CreateBr(after);
+    b_.SetInsertPoint(after);
+  }
   emit_conv(ConvPhase::End);
   // conv_increment for each port in turn, as step_fn calls it.
   for (size_t p = 0; p < m_.spike_ports.size(); ++p) {
@@ -174,7 +185,7 @@ bool Generator::lanes_probe() {
   // is zeroing them where the block starts, as its own function does.
   const LaneLocals locals = make_step_locals();
   lane_vars_.clear();
-  lane_step(locals);
+  lane_step(locals, b_.getTrue());
   b_.CreateRetVoid();
   lanes_ = 0;
   for (const auto& [slot, var] : lane_vars_) lane_touched_.insert(slot);

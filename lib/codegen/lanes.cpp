@@ -109,7 +109,6 @@ llvm::Function* Generator::lanes_block_fn() {
 
   auto field = [&](SliceField f) { return slice_field(s, f); };
   llvm::Value* rows = field(kRows);
-  llvm::Value* hosts = field(kHosts);
   llvm::Value* step_out = field(kStepOut);
   llvm::Value* stride = field(kStride);
   llvm::Value* instances = field(kInstances);
@@ -260,7 +259,6 @@ llvm::Function* Generator::lanes_block_fn() {
                    var(read_only[j]));
 
   llvm::Value* zeros = llvm::Constant::getNullValue(lanes_t);
-  llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
   // The step's arrival flags of the block's instances (two bytes each, nir/abi.h), ORed
   // as 64-bit words: whether any spike cell, any current cell of the block was touched.
   static_assert(kNjLanes % 4 == 0, "a block's flags are whole 64-bit words");
@@ -327,7 +325,7 @@ llvm::Function* Generator::lanes_block_fn() {
     zero_locals(locals.update);
     for (const auto& group : locals.handlers) zero_locals(group);
     for (const auto& group : locals.conditions) zero_locals(group);
-    lane_step(locals);
+    lane_step(locals, spikes_came);
     // A lane whose checked slot is NaN or infinite fails the slice, tested when it ends
     // (nothing it did is kept). The test in the loop is arithmetic: the checked slots'
     // sum is non-finite when one of them is, and sum * 0 is then NaN (else +-0), which
@@ -427,22 +425,8 @@ llvm::Function* Generator::lanes_block_fn() {
   auto* emitted = llvm::BasicBlock::Create(ctx_, "spikes_emitted", fn_);
   b_.CreateCondBr(b_.CreateICmpSGT(n_kept, b_.getInt64(0)), emit, emitted);
   b_.SetInsertPoint(emit);
-  counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
-    llvm::Value* i = b_.CreateAdd(i0, l);
-    b_.CreateStore(row_of(l), ctx_ptr(kCtxSlots));
-    b_.CreateStore(b_.CreateLoad(ptr_, b_.CreateInBoundsGEP(ptr_, hosts, i)), ctx_ptr(kCtxHost));
-    b_.CreateStore(i, ctx_ptr(kCtxInstance));
-    counted_loop(b_.getInt64(0), n_kept, [&](llvm::Value* e) {
-      llvm::Value* entry = b_.CreateInBoundsGEP(f64_, events, b_.CreateMul(e, b_.getInt64(W + 1)));
-      llvm::Value* count = b_.CreateFPToSI(
-          b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, entry, b_.CreateAdd(l, b_.getInt64(1)))), i64_);
-      b_.CreateStore(b_.CreateLoad(i64_, entry), step_out);
-      counted_loop(b_.getInt64(0), count, [&](llvm::Value*) {
-        b_.CreateCall(extern_fn("nestjit_rt_emit_spike", b_.getVoidTy(), {ptr_, f64_, f64_, i32_}),
-                      {ctxv_, llvm::ConstantFP::get(f64_, 1.0), zero, b_.getInt32(0)});
-      });
-    });
-  });
+  b_.CreateCall(extern_fn("nestjit_rt_lane_spikes", b_.getVoidTy(), {ptr_, ptr_, i64_, i64_}),
+                {ctxv_, events, n_kept, i0});
   b_.CreateBr(emitted);
   b_.SetInsertPoint(emitted);
   b_.CreateStore(to, step_out);

@@ -82,6 +82,10 @@ int32_t nestjit_rt_step_check(NjContext* ctx, const double* before);
 // Per-instance work around a step: 1 before it (delay lines), 2 after it (samplers).
 void nestjit_rt_step_hook(NjContext* ctx, int32_t which);
 void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t nargs);
+// A lane block's spikes (codegen/lanes.cpp): `n` records of the work space (a step number,
+// then the kNjLanes instances' counts from i0), emitted instance by instance and step by
+// step, as the per-instance loop emits them.
+void nestjit_rt_lane_spikes(NjContext* ctx, const double* records, int64_t n, int64_t i0);
 int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system);
 // The compiled RKF45 (codegen/rkf45.cpp) asks before each step whether this instance takes
 // it: 0 = no (the runtime integrates: CVODE, no runtime model), 1 = yes, 2 = yes with at

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -88,10 +89,23 @@ struct RunningPool {
 
 NeuronPool* NeuronPool::running() { return running_pool; }
 
-void NeuronPool::emit(size_t i) {
-  net_->emit(ids_[i], step_);
-  if (archive_direct_[i]) members_[i]->archive_spike(step_);
-  else pending_spike_[i] = step_;
+void NeuronPool::emit_at(size_t i, int64_t step) {
+  net_->emit(ids_[i], step);
+  if (archive_direct_[i]) members_[i]->archive_spike(step);
+  else pending_spike_[i] = step;
+}
+
+void NeuronPool::emit_lane_spikes(size_t i0, const double* records, size_t n) {
+  constexpr size_t W = size_t(kNjLanes);
+  for (size_t l = 0; l < W; ++l)
+    for (size_t e = 0; e < n; ++e) {
+      const double* record = records + e * (W + 1);
+      const auto count = int64_t(record[1 + l]);
+      if (count == 0) continue;
+      int64_t step;  // stored as the integer's bits
+      std::memcpy(&step, record, sizeof step);
+      for (int64_t c = 0; c < count; ++c) emit_at(i0 + l, step);
+    }
 }
 
 void NeuronPool::settle_archive(size_t i) {

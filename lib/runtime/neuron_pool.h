@@ -123,7 +123,10 @@ class NeuronPool {
   // keeps only the latest spike, so for those the pool keeps that step in its own array
   // instead of touching the instance's object (a cache miss per spike: 15% of
   // bench_unconnected) and writes it when the archive is asked for.
-  void emit(size_t i);
+  void emit(size_t i) { emit_at(i, step_); }
+  // A lane block's spike records (nestjit_rt_lane_spikes): one call a block, not one a
+  // spike through nestjit_rt_emit_spike (a sixth of bench_unconnected's Simulate).
+  void emit_lane_spikes(size_t i0, const double* records, size_t n);
   // Writes instance i's pending latest spike into its archive; from now on its spikes go
   // there directly.
   void settle_archive(size_t i);
@@ -135,6 +138,7 @@ class NeuronPool {
 
  private:
   size_t route(size_t i, int receptor, double& weight) const;
+  void emit_at(size_t i, int64_t step);
 
   std::shared_ptr<const LoadedModel> model_;
   size_t stride_, ports_, cports_, checked_;

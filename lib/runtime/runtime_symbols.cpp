@@ -81,6 +81,11 @@ void nestjit_rt_emit_spike(NjContext* ctx, double weight, double delay, int32_t 
   host_of(ctx)->on_emit(weight, delay, nargs);
 }
 
+void nestjit_rt_lane_spikes(NjContext*, const double* records, int64_t n, int64_t i0) {
+  // Lane blocks exist only in a pool's slice loop, which runs inside NeuronPool::update.
+  runtime::NeuronPool::running()->emit_lane_spikes(size_t(i0), records, size_t(n));
+}
+
 int32_t nestjit_rt_integrate(NjContext* ctx, int32_t system) {
   const runtime::LoadedModel* m = model_of(ctx);
   const nir::Model& ir = *m->ir;
@@ -257,6 +262,7 @@ namespace runtime {
 const jit::SymbolList& runtime_symbols() {
   static const jit::SymbolList list = {
       {"nestjit_rt_emit_spike", reinterpret_cast<void*>(&nestjit_rt_emit_spike)},
+      {"nestjit_rt_lane_spikes", reinterpret_cast<void*>(&nestjit_rt_lane_spikes)},
       {"nestjit_rt_integrate", reinterpret_cast<void*>(&nestjit_rt_integrate)},
       {"nestjit_rt_rkf45_begin", reinterpret_cast<void*>(&nestjit_rt_rkf45_begin)},
       {"nestjit_rt_rkf45_factor", reinterpret_cast<void*>(&nestjit_rt_rkf45_factor)},
