@@ -201,15 +201,21 @@ llvm::Function* Generator::lanes_block_fn() {
     b_.CreateBr(next);
     b_.SetInsertPoint(next);
   };
+  // (and whether any read-only slot differs between instances: usually none does)
+  llvm::AllocaInst* some_own = b_.CreateAlloca(i1_);
+  b_.CreateStore(b_.getFalse(), some_own);
   counted_loop(b_.getInt64(0), b_.getInt64(int64_t(read_only.size())), [&](llvm::Value* j) {
     llvm::Value* slot = read_slot(j);
-    when(is_uniform(slot), "uniform_slot", [&] {
+    llvm::Value* shared = is_uniform(slot);
+    b_.CreateStore(b_.CreateOr(b_.CreateLoad(i1_, some_own), b_.CreateNot(shared)), some_own);
+    when(shared, "uniform_slot", [&] {
       llvm::Value* value = b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, uniform_values, slot));
       b_.CreateAlignedStore(b_.CreateVectorSplat(unsigned(W), value),
                             b_.CreateInBoundsGEP(f64_, read_space, b_.CreateMul(j, W_)), llvm::MaybeAlign(8));
     });
   }, /*keep_rolled=*/true);
 
+  llvm::Value* any_own = b_.CreateLoad(i1_, some_own);
   // The blocks, one after the other.
   auto* all_done = llvm::BasicBlock::Create(ctx_, "all_blocks_done", fn_);
   llvm::BasicBlock* loop_pre = b_.GetInsertBlock();
@@ -243,16 +249,18 @@ llvm::Function* Generator::lanes_block_fn() {
       b_.CreateStore(b_.CreateAlignedLoad(lanes_t, kept_at(j), llvm::MaybeAlign(8)), var(kept[j]));
   }
   // The block's own values of the other read-only slots.
-  counted_loop(b_.getInt64(0), b_.getInt64(int64_t(read_only.size())), [&](llvm::Value* j) {
-    llvm::Value* slot = read_slot(j);
-    llvm::Value* dest = b_.CreateInBoundsGEP(f64_, read_space, b_.CreateMul(j, W_));
-    when(b_.CreateNot(is_uniform(slot)), "gather_slot", [&] {
-      counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
-        b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, row_of(l), slot)),
-                       b_.CreateInBoundsGEP(f64_, dest, l));
-      }, /*keep_rolled=*/true);
-    });
-  }, /*keep_rolled=*/true);
+  when(any_own, "gather_slots", [&] {
+    counted_loop(b_.getInt64(0), b_.getInt64(int64_t(read_only.size())), [&](llvm::Value* j) {
+      llvm::Value* slot = read_slot(j);
+      llvm::Value* dest = b_.CreateInBoundsGEP(f64_, read_space, b_.CreateMul(j, W_));
+      when(b_.CreateNot(is_uniform(slot)), "gather_slot", [&] {
+        counted_loop(b_.getInt64(0), W_, [&](llvm::Value* l) {
+          b_.CreateStore(b_.CreateLoad(f64_, b_.CreateInBoundsGEP(f64_, row_of(l), slot)),
+                         b_.CreateInBoundsGEP(f64_, dest, l));
+        }, /*keep_rolled=*/true);
+      });
+    }, /*keep_rolled=*/true);
+  });
   for (size_t j = 0; j < read_only.size(); ++j)
     b_.CreateStore(b_.CreateAlignedLoad(lanes_t, b_.CreateConstInBoundsGEP1_64(f64_, read_space, j * uint64_t(W)),
                                         llvm::MaybeAlign(8)),
