@@ -97,15 +97,36 @@ void NeuronPool::emit_at(size_t i, int64_t step) {
 
 void NeuronPool::emit_lane_spikes(size_t i0, const double* records, size_t n) {
   constexpr size_t W = size_t(kNjLanes);
-  for (size_t l = 0; l < W; ++l)
+  static_assert(W <= 32, "a record's lanes are bits of a word");
+  auto step_of = [](const double* record) {
+    int64_t step;  // stored as the integer's bits
+    std::memcpy(&step, record, sizeof step);
+    return step;
+  };
+  // The lanes with spikes in a record, as bits (a test per lane mispredicts: a lane spikes
+  // in a few records out of many).
+  auto lanes_of = [](const double* record) {
+    uint32_t m = 0;
+    for (size_t l = 0; l < W; ++l) m |= uint32_t(record[1 + l] != 0.0) << l;
+    return m;
+  };
+  auto emit_lane = [&](const double* record, size_t l, int64_t step) {
+    for (auto c = int64_t(record[1 + l]); c > 0; --c) emit_at(i0 + l, step);
+  };
+  if (n == 1) {  // the usual case: one step of the slice had spikes
+    const int64_t step = step_of(records);
+    for (uint32_t m = lanes_of(records); m != 0; m &= m - 1) emit_lane(records, size_t(std::countr_zero(m)), step);
+    return;
+  }
+  uint32_t any = 0;
+  for (size_t e = 0; e < n; ++e) any |= lanes_of(records + e * (W + 1));
+  for (; any != 0; any &= any - 1) {
+    const auto l = size_t(std::countr_zero(any));
     for (size_t e = 0; e < n; ++e) {
       const double* record = records + e * (W + 1);
-      const auto count = int64_t(record[1 + l]);
-      if (count == 0) continue;
-      int64_t step;  // stored as the integer's bits
-      std::memcpy(&step, record, sizeof step);
-      for (int64_t c = 0; c < count; ++c) emit_at(i0 + l, step);
+      if (record[1 + l] != 0.0) emit_lane(record, l, step_of(record));
     }
+  }
 }
 
 void NeuronPool::settle_archive(size_t i) {
