@@ -419,10 +419,13 @@ std::string ParrotNeuron::check_input(bool current, int receptor) const {
 void ParrotNeuron::receive_spike(int64_t step, double, int receptor, long multiplicity, NodeId,
                                  int64_t) {
   // Receptor 1 is the parrot's "do not repeat" port.
-  if (receptor == 0) counts_.add(step, double(multiplicity));
+  if (receptor != 0) return;
+  counts_.add(step, double(multiplicity));
+  latest_arrival_ = std::max(latest_arrival_, step);
 }
 
 void ParrotNeuron::update(Network& net, int64_t from, int64_t to) {
+  if (latest_arrival_ <= from) return;  // (steps up to `from` were taken before)
   for (int64_t k = from + 1; k <= to; ++k) {
     double n = counts_.take(k);
     if (n > 0) {

@@ -135,6 +135,11 @@ class JitNeuron : public Node, public CodeHost {
   NumericState* numeric_state(int system) override { return &numeric_[size_t(system)]; }
   double abs_tolerance() const override { return abs_tol_; }
   double rel_tolerance() const override { return rel_tol_; }
+  NumericState* rkf45_setup(int system, double* tol) override {
+    tol[0] = abs_tol_;
+    tol[1] = rel_tol_;
+    return &numeric_[size_t(system)];
+  }
   void step_hook(NjContext* ctx, int which) override;
   int32_t check_step(const double* before) override;
 

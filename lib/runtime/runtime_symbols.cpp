@@ -176,11 +176,8 @@ int32_t nestjit_rt_rkf45_begin(NjContext* ctx, int32_t system, double* tol) {
   if (!m) return 0;
   const nir::NumericSolver solver = m->ir->numeric_solver;
   if (solver != nir::NumericSolver::Rkf45 && solver != nir::NumericSolver::Auto) return 0;
-  runtime::CodeHost* host = host_of(ctx);
-  runtime::NumericState* ns = host->numeric_state(system);
+  runtime::NumericState* ns = host_of(ctx)->rkf45_setup(system, tol);
   if (ns && ns->use_cvode) return 0;
-  tol[0] = host->abs_tolerance();
-  tol[1] = host->rel_tolerance();
   // The same condition as nestjit_rt_integrate's stiffness estimate.
   return ns && solver == nir::NumericSolver::Auto ? 2 : 1;
 }
