@@ -306,8 +306,40 @@ void Network::deliver_counts(std::span<const StaticSynapse> row, int64_t stamp,
 
 void Network::deliver_poisson(std::span<const StaticSynapse> row, int64_t stamp,
                               const PoissonSampler& sampler, Rng& rng, NodeId sender) {
-  synaptic_events_ += deliver_each(row, stamp, ring_, routes_.data(), nodes_.data(), sender,
-                                   [&](size_t) { return sampler(rng); });
+  if (!sampler.tabled()) {
+    synaptic_events_ += deliver_each(row, stamp, ring_, routes_.data(), nodes_.data(), sender,
+                                     [&](size_t) { return sampler(rng); });
+    return;
+  }
+  // deliver_each with the draws made here, in the same order: into a direct pool's cells
+  // without a branch on the count (Brunel's drive: mean 0.9, zero in 41% of draws).
+  const PoissonSampler::Table draw = sampler.table();
+  const size_t ring = ring_, base = size_t(stamp) % ring;
+  const Route* routes = routes_.data();
+  NeuronPool* pool = nullptr;
+  NeuronPool::SpikeCells cells{};
+  uint64_t delivered = 0;
+  for (const StaticSynapse& s : row) {
+    const long n = draw(rng);
+    const Route& r = routes[s.target];
+    size_t slot = base + s.delay_steps;
+    if (slot >= ring) slot -= ring;
+    if (r.pool && s.receptor == 0 && r.pool->direct()) {
+      if (r.pool != pool) {
+        pool = r.pool;
+        cells = pool->spike_cells();
+      }
+      cells.add_count(r.index, slot, s.weight, n);
+      delivered += uint64_t(n != 0);
+    } else if (n != 0) {
+      ++delivered;
+      if (r.pool)
+        r.pool->add_spike_at(r.index, slot, s.weight, s.receptor, n);
+      else
+        nodes_[s.target]->receive_spike(stamp + s.delay_steps, s.weight, s.receptor, n, sender, stamp);
+    }
+  }
+  synaptic_events_ += delivered;
 }
 
 void Network::fail(std::string message) {

@@ -93,6 +93,19 @@ class NeuronPool {
       add_to_port(i, ring_slot, size_t(inhibitory_port ? inhibitory : excitatory),
                   inhibitory_port ? -weight : weight, multiplicity);
     }
+    // add(i, ring_slot, weight, n) when n > 0 and nothing when n == 0, without a branch on
+    // n (a Poisson count of mean ~1 is 0 at random): adding w * 0 leaves the cell's sum as
+    // it is, the count and the flag change only for n > 0.
+    void add_count(size_t i, size_t ring_slot, double weight, long n) const {
+      const bool inhibitory_port = weight < 0 && inhibitory >= 0;
+      const size_t port = size_t(inhibitory_port ? inhibitory : excitatory);
+      const size_t at = ring_slot * instances + i;
+      double* cell = cells + (at * 2 * ports + 2 * port);
+      const bool some = n != 0;
+      cell[0] += (inhibitory_port ? -weight : weight) * double(n);
+      cell[1] += double(some);
+      arrived[2 * at] |= uint8_t(some);
+    }
     void add_to_port(size_t i, size_t ring_slot, size_t port, double w, long multiplicity) const {
       const size_t at = ring_slot * instances + i;
       double* cell = cells + (at * 2 * ports + 2 * port);

@@ -1,6 +1,7 @@
 #include "runtime/random_streams.h"
 
 #include <cmath>
+#include <limits>
 
 namespace nestjit::runtime {
 
@@ -60,6 +61,14 @@ PoissonSampler::PoissonSampler(double mean) : mean_(mean) {
     p *= mean / double(k);
     sum += p;
     cdf_.push_back(sum);
+  }
+  cdf_.push_back(std::numeric_limits<double>::infinity());  // the walk's sentinel
+  guide_.resize(kGuideSize);
+  size_t below = 0;
+  for (size_t b = 0; b < kGuideSize; ++b) {
+    const double start = double(b) / double(kGuideSize);
+    while (cdf_[below] <= start) ++below;
+    guide_[b] = uint16_t(below);
   }
 }
 

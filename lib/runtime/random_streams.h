@@ -48,23 +48,35 @@ class PoissonSampler {
  public:
   explicit PoissonSampler(double mean = 0.0);
   double mean() const { return mean_; }
+  // The count is the number of CDF entries u passes (a prefix: the CDF is non-decreasing).
+  // The guide table says how many entries lie at or below the start of u's bucket, so the
+  // walk from there usually stops at its first comparison (a bucket holds one of the CDF's
+  // few steps in under 1 case in 20); the counts are those of a walk from 0.
   long operator()(Rng& rng) const {
     if (cdf_.empty()) return large(rng);
-    const double u = uniform01(rng);
-    // The CDF is non-decreasing, so the entries u passes are a prefix: count the first few
-    // without branches (small means end there), then walk on.
-    const size_t head = cdf_.size() < 8 ? cdf_.size() : 8;
-    size_t k = 0;
-    for (size_t j = 0; j < head; ++j) k += u >= cdf_[j] ? 1 : 0;
-    if (k == head)
-      while (k < cdf_.size() && u >= cdf_[k]) ++k;
-    return long(k);
+    return table()(rng);
   }
+  // The tables by pointer, for a loop that stores between draws (the compiler would reload
+  // the vectors' pointers after every store); only when tabled().
+  struct Table {
+    const double* cdf;
+    const uint16_t* guide;
+    long operator()(Rng& rng) const {
+      const double u = uniform01(rng);
+      size_t k = guide[size_t(u * double(kGuideSize))];  // (u * 2^8 is exact)
+      while (u >= cdf[k]) ++k;                             // (cdf ends in +inf)
+      return long(k);
+    }
+  };
+  bool tabled() const { return !cdf_.empty(); }
+  Table table() const { return {cdf_.data(), guide_.data()}; }
 
  private:
+  static constexpr size_t kGuideSize = 256;
   long large(Rng& rng) const;  // no table: mean 0 or above the table's limit
   double mean_;
-  std::vector<double> cdf_;
+  std::vector<double> cdf_;       // P(count <= k) for k < cdf_.size() - 1, then +inf
+  std::vector<uint16_t> guide_;   // guide_[b]: entries of cdf_ <= b / kGuideSize
 };
 
 }  // namespace nestjit::runtime

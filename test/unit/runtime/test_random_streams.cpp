@@ -3,6 +3,7 @@
 // cached per thread, random_streams.cpp) and whatever was drawn from them.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <random>
 #include <thread>
 #include <vector>
@@ -98,4 +99,37 @@ TEST_CASE("random streams: kernels made on other threads get the same streams") 
     });
   for (auto& th : threads) th.join();
   for (const auto& g : got) CHECK(g == expected(7 + 49 % 3, 1));
+}
+
+// The sampler's guide table only shortens the walk: every count must be the inversion's,
+// the number of CDF values the same uniform passes (the CDF summed here independently).
+TEST_CASE("PoissonSampler: counts are the CDF inversion of the same uniforms") {
+  using nestjit::runtime::PoissonSampler;
+  for (double mean : {0.004, 0.3, 0.9, 2.5, 9.0, 37.0, 63.0}) {
+    std::vector<double> cdf;
+    double p = std::exp(-mean), sum = p;
+    cdf.push_back(sum);
+    for (long k = 1; 1.0 - sum > 1e-16 && k < 1000; ++k) {
+      p *= mean / double(k);
+      sum += p;
+      cdf.push_back(sum);
+    }
+    const PoissonSampler sampler(mean);
+    Rng a(2024), b(2024);
+    size_t differ = 0;
+    double total = 0;
+    const int n = 200000;
+    for (int i = 0; i < n; ++i) {
+      const long got = sampler(a);
+      const double u = nestjit::runtime::uniform01(b);
+      long want = 0;
+      while (size_t(want) < cdf.size() && u >= cdf[size_t(want)]) ++want;
+      differ += got != want;
+      total += double(got);
+    }
+    CAPTURE(mean);
+    CHECK(differ == 0);
+    // and the mean within 5 standard errors
+    CHECK(std::abs(total / n - mean) < 5.0 * std::sqrt(mean / n));
+  }
 }
