@@ -61,7 +61,8 @@ class PoissonSampler {
   struct Table {
     const double* cdf;
     const uint16_t* guide;
-    long operator()(Rng& rng) const {
+    // (always inlined: called once per synapse in the delivery loop, 20% of bench_brunel)
+    [[gnu::always_inline]] long operator()(Rng& rng) const {
       const double u = uniform01(rng);
       size_t k = guide[size_t(u * double(kGuideSize))];  // (u * 2^8 is exact)
       while (u >= cdf[k]) ++k;                             // (cdf ends in +inf)
