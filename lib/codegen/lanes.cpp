@@ -14,9 +14,9 @@
 // the block's kept state, which stands in for the rows until the simulate call ends), clear
 // the slice's input cells and arrival flags, and emit the counted spikes instance by
 // instance and step by step, the order the per-instance loop emits them in. Otherwise it
-// puts the slice's starting state into the rows and returns 1 having changed nothing else,
-// and the slice loop runs those instances one by one, which warns or stops them as it
-// always did.
+// puts the slice's starting state into the rows and returns, having changed nothing else
+// for that block, how many blocks of the call it did before it; the slice loop runs the
+// block's instances one by one, which warns or stops them as it always did.
 //
 // A model takes this path only when its step calls nothing (no numeric ODEs, random
 // numbers, math library functions, prints, vector indexing, user functions, delay lines,

@@ -112,7 +112,8 @@ std::string Generator::slice_fn(const std::string& step_name, llvm::Function* la
     b_.CreateCondBr(b_.CreateICmpSLT(i, end_i), inst_body, done);
   } else {
     // kNjLanes instances from i, none with hooks and not handed back before: a lane block
-    // (lanes.cpp). When it hands them back (a non-finite value), they run one by one.
+    // (lanes.cpp), called once for the run of such blocks from i. When it hands one back
+    // (a non-finite value), that block's instances run one by one, then the next run.
     llvm::BasicBlock* try_lanes = block("try_lanes");
     llvm::BasicBlock* lane_call = block("lane_block");
     llvm::BasicBlock* lanes_done = block("lanes_done");
