@@ -387,7 +387,11 @@ bool Network::simulate(double ms, std::atomic<bool>* interrupt) {
   while (step_ < end) {
     // A boundary: every node and buffer is consistent here, so stopping leaves a network a
     // later simulate() continues exactly.
-    if (interrupt && interrupt->exchange(false, std::memory_order_relaxed)) return false;
+    // (a plain load first: the exchange is a locked instruction, and the seed sweep's
+    // slices are one step long)
+    if (interrupt && interrupt->load(std::memory_order_relaxed) &&
+        interrupt->exchange(false, std::memory_order_relaxed))
+      return false;
     int64_t slice_end = std::min(end, (step_ / min_delay_ + 1) * min_delay_);
     if (before_slice) before_slice(step_, slice_end);            // the host's input
     for (const UpdateItem& u : update_list_) {                   // 1. update nodes
